@@ -1,0 +1,32 @@
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def cfg():
+    from voice_therapist.config import load_config
+
+    return load_config(environ={})
+
+
+@pytest.fixture(scope="session")
+def models(cfg):
+    """The real default models, loaded once for the whole run as the server does."""
+    from voice_therapist.pipeline.models import load_models
+
+    return load_models(cfg)
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("VOICE_THERAPIST_DATA_DIR", str(tmp_path / "data"))
+

@@ -1,0 +1,29 @@
+import pytest
+
+from voice_therapist.safety.detector import CrisisDetector
+
+
+@pytest.mark.parametrize("text,level", [
+    ("Sometimes I wish I wouldn't wake up tomorrow.", "passive"),
+    ("I keep thinking about how to kill my self.", "active"),
+    ("I've been thinking about suicide all week.", "active"),
+    ("How many of my sleeping pills would be too many?", "plan"),
+    ("I'm going to end it tonight, right now.", "imminent"),
+])
+def test_crisis_sentences_are_recognised(text, level):
+    assert CrisisDetector().assess(text)[0].level == level
+
+
+@pytest.mark.parametrize("text", [
+    "This commute is killing me.",
+    "I'm dying to see that film.",
+    "I'm dead tired after work.",
+])
+def test_idioms_do_not_fire(text):
+    assert CrisisDetector().assess(text)[0].level == "none"
+
+
+def test_risk_does_not_reset_on_a_calm_sentence():
+    detector = CrisisDetector()
+    detector.assess("I don't want to be alive anymore.")
+    assert detector.assess("Anyway, work was fine today.")[0].level == "passive"

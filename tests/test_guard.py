@@ -1,0 +1,29 @@
+import pytest
+
+from voice_therapist.dialogue.guard import check_sentence, serves_step
+
+
+@pytest.mark.parametrize("sentence,reason", [
+    ("It sounds like you have clinical depression.", "diagnosis"),
+    ("You could try taking 50 mg of sertraline.", "medication"),
+    ("I promise everything will be fine.", "promise"),
+    ("assistant: hello there user", "role_text"),
+    ("Visit http://example.com for help.", "role_text"),
+])
+def test_unsafe_sentences_are_rejected(sentence, reason):
+    verdict = check_sentence(sentence, 0)
+    assert not verdict.ok and verdict.reason == reason
+
+
+def test_a_fourth_sentence_is_too_many():
+    assert not check_sentence("That makes sense to me.", 3).ok
+
+
+def test_a_plain_caring_sentence_passes():
+    assert check_sentence("That sounds exhausting, and it makes sense you feel worn out.", 0).ok
+
+
+def test_a_reply_must_connect_to_the_user_or_the_step():
+    user = "My manager keeps piling on work and I can't sleep."
+    assert serves_step("Your manager sounds demanding.", user, "What feels hardest?").ok
+    assert not serves_step("Bananas are yellow fruits.", user, "What feels hardest about that right now.").ok

@@ -1,0 +1,131 @@
+"""The `openai` backend against a real OpenAI-compatible server: llama_cpp.server on loopback."""
+
+import asyncio
+import dataclasses
+import json
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from voice_therapist.config import LlmConfig
+from voice_therapist.dialogue.protocol import load_protocols
+from voice_therapist.llm.base import LLMUnavailable
+from voice_therapist.llm.openai_api import OpenAIChat
+from voice_therapist.model_registry import resolve_model_path
+from voice_therapist.pipeline.session import VoiceSession
+from voice_therapist.transports.wav_file import run_wav_session
+
+from .speech import track
+
+MESSAGES = [{"role": "system", "content": "You are a kind assistant. Answer briefly."},
+            {"role": "user", "content": "Say hello to me."}]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    model = resolve_model_path("smollm2-135m", "default")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", "--model_alias", "smollm2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("llama_cpp.server did not start")
+
+
+@pytest.fixture
+def server():
+    port = free_port()
+    proc = start_server(port)
+    yield proc, port
+    proc.kill()
+    proc.wait()
+
+
+def backend(port: int, **kw) -> OpenAIChat:
+    return OpenAIChat(LlmConfig(backend="openai", base_url=f"http://127.0.0.1:{port}/v1", api_model="smollm2", **kw))
+
+
+async def test_tokens_stream_from_a_real_server(server):
+    _, port = server
+    chat = backend(port)
+    pieces = [p async for p in chat.stream(MESSAGES, max_tokens=20)]
+    await chat.aclose()
+    assert len(pieces) > 1  # streamed, not one block
+    assert "".join(pieces).strip()
+
+
+async def test_a_step_asking_for_json_gets_json(server):
+    _, port = server
+    chat = backend(port)
+    schema = {"type": "object", "properties": {"feeling": {"type": "string"}}, "required": ["feeling"]}
+    text = "".join([p async for p in chat.stream(
+        [{"role": "user", "content": "I feel sad. Give the feeling as JSON."}], json_schema=schema, max_tokens=40)])
+    await chat.aclose()
+    assert isinstance(json.loads(text)["feeling"], str)
+
+
+async def test_a_server_that_never_answers_is_a_clear_timeout():
+    async def hang(reader, writer):
+        await asyncio.sleep(30)
+
+    srv = await asyncio.start_server(hang, "127.0.0.1", 0)
+    port = srv.sockets[0].getsockname()[1]
+    chat = backend(port, timeout_s=0.5)
+    started = time.perf_counter()
+    with pytest.raises(LLMUnavailable, match="timed out"):
+        [p async for p in chat.stream(MESSAGES)]
+    assert time.perf_counter() - started < 3
+    await chat.aclose()
+    srv.close()
+
+
+async def test_a_refused_connection_is_a_clear_error():
+    chat = backend(free_port())
+    with pytest.raises(LLMUnavailable, match="unreachable"):
+        [p async for p in chat.stream(MESSAGES)]
+    await chat.aclose()
+
+
+@pytest.mark.speech
+async def test_the_session_goes_on_when_the_llm_server_dies(cfg, models, server):
+    proc, port = server
+    chat = backend(port, timeout_s=3.0)
+    events = []
+    session = VoiceSession(cfg, dataclasses.replace(models, llm=chat), load_protocols()["quick_help"], events.append)
+    user = track(0.5, "I have been feeling very low since the weekend.", 7.0,
+                 "My friends have not called me back and I feel ignored.", 7.0,
+                 "I think I just need some rest tonight.", 7.0)
+
+    async def kill_after_first_turn():
+        while not any(e["type"] == "turn" for e in events):
+            await asyncio.sleep(0.01)
+        proc.kill()
+
+    killer = asyncio.ensure_future(kill_after_first_turn())
+    await run_wav_session(session, user, paced=False)
+    await killer
+    await chat.aclose()
+
+    turns = [e for e in events if e["type"] == "turn"]
+    assert len(turns) == 3
+    assert all(t["assistant_text"] for t in turns)
+    assert "llm_first_token" in turns[0]["latency_ms"]
+    llm_errors = [e for e in events if e["type"] == "ErrorEvent" and e["stage"] == "llm"]
+    assert len(llm_errors) >= 2  # the later turns each said why they fell back
+    assert turns[1]["reply_source"] == turns[2]["reply_source"] == "scripted"

@@ -1,0 +1,1 @@
+"""Speech recognition: an engine behind a small interface, and a streaming wrapper."""

@@ -1,0 +1,1 @@
+"""Measurements that print numbers; nothing here asserts a speed."""

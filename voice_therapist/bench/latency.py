@@ -1,0 +1,40 @@
+"""End of user speech to first audio out, over spoken turns in a paced session."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ..audio.pcm import SAMPLE_RATE
+from ..demo import build_user_track
+from ..pipeline.session import VoiceSession
+from ..transports.wav_file import run_wav_session
+from ..pipeline.turn_record import LATENCY_PARTS
+from .turns import UTTERANCES
+
+
+def summarize(turns: list[dict]) -> dict[str, dict[str, float]]:
+    summary = {}
+    for part in LATENCY_PARTS:
+        values = [t["latency_ms"][part] for t in turns if part in t["latency_ms"]]
+        if values:
+            summary[part] = {
+                "median": round(statistics.median(values), 1),
+                "p95": round(float(np.percentile(values, 95)), 1),
+                "max": round(max(values), 1),
+                "n": len(values),
+            }
+    return summary
+
+
+async def measure_session_latency(cfg, models, protocol, utterances=UTTERANCES, gap_seconds: float = 8.0):
+    events: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        user = build_user_track(list(utterances), Path(tmp), gap_seconds)
+    session = VoiceSession(cfg, models, protocol, events.append)
+    await run_wav_session(session, user, paced=True)
+    turns = [e for e in events if e["type"] == "turn"]
+    return turns, summarize(turns), user.size / SAMPLE_RATE

@@ -1,0 +1,129 @@
+"""The `voice-therapist` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from .audio.pcm import AudioFormatError
+from .config import Config, ConfigError, load_config
+from .dialogue.protocol import ProtocolError, load_protocols
+from .event_log import EventLog
+from .model_registry import ModelNotFound
+
+log = logging.getLogger("voice_therapist")
+DEFAULT_PROTOCOL = "quick_help"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="voice-therapist", description=__doc__)
+    parser.add_argument("--config", help="a YAML file merged over config/default.yaml")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    session = sub.add_parser("session", help="hold a session with a WAV file as the user's side")
+    session.add_argument("--input", required=True, help="the user's audio (any WAV rate or channel count)")
+    session.add_argument("--output", required=True, help="the assistant's audio, on the same timeline")
+    session.add_argument("--events", required=True, help="JSON lines, one event each")
+    session.add_argument("--fast", action="store_true", help="do not pace the input in real time")
+    _user_args(session)
+
+    talk = sub.add_parser("talk", help="talk through the desktop microphone and speakers")
+    _user_args(talk)
+
+    run = sub.add_parser("run", help="the main job: talk when a microphone is present, else a spoken demo")
+    _user_args(run)
+    run.add_argument("--demo-dir", default="demo-output", help="where the demo writes its files")
+
+    sub.add_parser("check", help="load the configuration, protocols and models, then exit")
+    return parser
+
+
+def _user_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", default="local", help="who is talking (default: the one local user)")
+    parser.add_argument("--protocol", default=DEFAULT_PROTOCOL, help="the protocol to run")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        cfg = load_config(args.config)
+        logging.basicConfig(level=cfg.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        protocols = load_protocols()
+        return asyncio.run(_dispatch(args, cfg, protocols))
+    except (ConfigError, ProtocolError, ModelNotFound, AudioFormatError) as exc:
+        print(f"voice-therapist: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _dispatch(args: argparse.Namespace, cfg: Config, protocols: dict) -> int:
+    from .pipeline.models import load_models
+
+    if getattr(args, "protocol", DEFAULT_PROTOCOL) not in protocols:
+        raise ProtocolError(f"unknown protocol {args.protocol!r}; known: {', '.join(sorted(protocols))}")
+    if args.command == "talk":
+        from .transports.microphone import open_sounddevice
+
+        open_sounddevice()  # fail before loading models when there is no device
+    models = load_models(cfg)
+    try:
+        if args.command == "check":
+            print("configuration, protocols and models are ready")
+            return 0
+        if args.command == "session":
+            return await _file_session(args, cfg, models, protocols[args.protocol])
+        if args.command == "talk":
+            return await _talk(args, cfg, models, protocols[args.protocol])
+        if args.command == "run":
+            return await _run(args, cfg, models, protocols[args.protocol])
+    finally:
+        await models.aclose()
+    return 1
+
+
+async def _file_session(args, cfg, models, protocol) -> int:
+    from .audio.wavfile import read_any, write_int16
+    from .pipeline.session import VoiceSession
+    from .transports.wav_file import run_wav_session
+
+    user_pcm = read_any(args.input)
+    with EventLog(Path(args.events)) as events:
+        session = VoiceSession(cfg, models, protocol, events.write)
+        events.write({"type": "session_started", "user": args.user, "protocol": protocol.name,
+                      "input_seconds": round(user_pcm.size / 16000, 2), "paced": not args.fast})
+        out = await run_wav_session(session, user_pcm, paced=not args.fast)
+        events.write({"type": "session_ended", "output_seconds": round(out.size / 16000, 2)})
+    write_int16(args.output, out)
+    return 0
+
+
+async def _talk(args, cfg, models, protocol) -> int:
+    from .pipeline.session import VoiceSession
+    from .transports.microphone import run_microphone
+
+    data_dir = cfg.data_dir()
+    with EventLog(data_dir / "users" / args.user / "events.jsonl") as events:
+        print("Listening. Speak when you are ready; press Ctrl+C to stop.", file=sys.stderr)
+        await run_microphone(VoiceSession(cfg, models, protocol, events.write))
+    return 0
+
+
+async def _run(args, cfg, models, protocol) -> int:
+    from .transports.microphone import NoAudioDevice, open_sounddevice
+
+    try:
+        open_sounddevice()
+    except NoAudioDevice as exc:
+        print(f"No microphone here ({exc}).\nRunning a spoken demo session instead.", file=sys.stderr)
+        from .demo import run_demo
+
+        return await run_demo(cfg, models, protocol, Path(args.demo_dir))
+    return await _talk(args, cfg, models, protocol)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

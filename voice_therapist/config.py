@@ -1,0 +1,166 @@
+"""Configuration: config/default.yaml, an optional override file, then the environment.
+
+Everything is validated at start-up so a typo fails loudly before a user is on the line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+ENV_PREFIX = "VOICE_THERAPIST__"
+DEFAULT_FILE = Path(__file__).resolve().parent.parent / "config" / "default.yaml"
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message says which key and why."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AudioConfig(_Section):
+    sample_rate: Literal[16000] = 16000
+    frame_ms: Literal[10, 20, 30] = 20
+
+
+class TurnConfig(_Section):
+    vad_aggressiveness: int = Field(2, ge=0, le=3)
+    start_speech_ms: int = Field(100, ge=20, le=2000)
+    endpoint_silence_ms: int = Field(500, ge=100, le=5000)
+    speculative_silence_ms: int = Field(200, ge=20, le=5000)
+    max_turn_seconds: float = Field(30, gt=1, le=300)
+    barge_in_min_speech_ms: int = Field(600, ge=20, le=5000)
+    echo_correlation: float = Field(0.6, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _speculation_before_endpoint(self) -> "TurnConfig":
+        if self.speculative_silence_ms > self.endpoint_silence_ms:
+            raise ValueError("speculative_silence_ms must not exceed endpoint_silence_ms")
+        return self
+
+
+class AsrConfig(_Section):
+    backend: Literal["whisper"] = "whisper"
+    model: str = "default"
+    compute_type: str = "int8"
+    cpu_threads: int = Field(2, ge=1, le=64)
+    beam_size: int = Field(1, ge=1, le=10)
+    partial_interval_ms: int = Field(600, ge=100, le=10000)
+    language: str = "en"
+
+
+class LlmConfig(_Section):
+    backend: Literal["llamacpp", "openai"] = "llamacpp"
+    model: str = "default"
+    base_url: str = "http://127.0.0.1:8000/v1"
+    api_model: str = ""
+    api_key: str = ""
+    timeout_s: float = Field(8.0, gt=0, le=120)
+    max_tokens: int = Field(80, ge=8, le=2048)
+    temperature: float = Field(0.3, ge=0, le=2)
+    n_threads: int = Field(2, ge=1, le=64)
+    n_ctx: int = Field(2048, ge=256, le=131072)
+
+
+class TtsConfig(_Section):
+    backend: Literal["piper"] = "piper"
+    voice: str = "default"
+    length_scale: float = Field(1.0, gt=0.3, lt=3)
+
+
+class ChunkerConfig(_Section):
+    first_clause_min_words: int = Field(3, ge=1, le=20)
+    max_words: int = Field(25, ge=5, le=200)
+
+
+class SessionConfig(_Section):
+    budget_minutes: float = Field(20, gt=0, le=180)
+    history_turns: int = Field(6, ge=0, le=100)
+
+
+class StorageConfig(_Section):
+    data_dir: str = ""
+
+
+class LoggingConfig(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    include_text: bool = False
+
+
+class Config(_Section):
+    audio: AudioConfig = AudioConfig()
+    turn: TurnConfig = TurnConfig()
+    asr: AsrConfig = AsrConfig()
+    llm: LlmConfig = LlmConfig()
+    tts: TtsConfig = TtsConfig()
+    chunker: ChunkerConfig = ChunkerConfig()
+    session: SessionConfig = SessionConfig()
+    storage: StorageConfig = StorageConfig()
+    logging: LoggingConfig = LoggingConfig()
+
+    def data_dir(self, environ: Mapping[str, str] | None = None) -> Path:
+        env = os.environ if environ is None else environ
+        chosen = self.storage.data_dir or env.get("VOICE_THERAPIST_DATA_DIR", "")
+        if chosen:
+            return Path(chosen).expanduser()
+        base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(base) / "voice-therapist"
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of sections")
+    return data
+
+
+def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        parts = name[len(ENV_PREFIX):].lower().split("__")
+        if len(parts) != 2 or not all(parts):
+            raise ConfigError(f"{name}: expected {ENV_PREFIX}SECTION__KEY")
+        # YAML parsing turns "2" into 2 and "true" into True, as in the file.
+        overrides.setdefault(parts[0], {})[parts[1]] = yaml.safe_load(raw) if raw else ""
+    return overrides
+
+
+def load_config(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if environ is None else environ
+    data = _read_yaml(DEFAULT_FILE)
+    extra = path or env.get("VOICE_THERAPIST_CONFIG")
+    if extra:
+        data = _merge(data, _read_yaml(Path(extra)))
+    data = _merge(data, _env_overrides(env))
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration: {problems}") from exc

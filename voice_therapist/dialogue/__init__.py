@@ -1,0 +1,1 @@
+"""What the therapist does next: protocol steps, the LLM's phrasing, and the guard."""

@@ -1,0 +1,59 @@
+"""Checks every sentence the assistant is about to say. A sentence that fails is not spoken."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_SENTENCES = 3
+MAX_WORDS = 45
+
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("diagnosis", re.compile(r"\b(diagnos\w*|you (have|suffer from|are suffering from) (a |an )?(clinical |major )?"
+                             r"(depression|anxiety disorder|bipolar|ptsd|adhd|ocd|schizophreni\w*|borderline|disorder))\b", re.I)),
+    ("medication", re.compile(r"\b(medication|medicine|antidepressant\w*|ssri\w*|prozac|zoloft|xanax|sertraline|"
+                              r"fluoxetine|benzodiazepine\w*|lithium|dosage|dose|\d+\s?mg|milligrams?|prescri\w*|pills? to take)\b", re.I)),
+    ("promise", re.compile(r"\b(i promise|i guarantee|guaranteed|i will (call|contact|visit|always)|i'll (call|contact|always)|"
+                           r"everything will be (fine|ok|okay)|you will definitely)\b", re.I)),
+    ("role_text", re.compile(r"(<\|?|\|>|\b(user|assistant|system)\s*:|as an ai|language model|http\S*|www\.)", re.I)),
+    ("method", re.compile(r"\b(overdose|lethal|how (much|many) .* (kill|die)|ways to (die|kill))\b", re.I)),
+]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    reason: str = ""
+
+
+def check_sentence(sentence: str, already_spoken: int) -> Verdict:
+    words = sentence.split()
+    if len(words) < 2 or not re.search(r"[A-Za-z]{2,}", sentence):
+        return Verdict(False, "empty")
+    if already_spoken >= MAX_SENTENCES:
+        return Verdict(False, "too_long")
+    if len(words) > MAX_WORDS:
+        return Verdict(False, "sentence_too_long")
+    for name, pattern in _RULES:
+        if pattern.search(sentence):
+            return Verdict(False, name)
+    if sum(ch.isascii() for ch in sentence) < 0.95 * len(sentence):
+        return Verdict(False, "not_speakable")
+    return Verdict(True)
+
+
+def serves_step(first_sentence: str, user_text: str, scripted_line: str) -> Verdict:
+    """A reply must connect to what the user said or to the step's own line."""
+    anchors = _content_words(user_text) | _content_words(scripted_line)
+    if _content_words(first_sentence) & anchors or first_sentence.rstrip().endswith("?"):
+        return Verdict(True)
+    return Verdict(False, "off_step")
+
+
+_STOP = set("""a an the and or but if so to of in on at for with about from by is are was were be been am i you he
+she it we they me my your our their this that these those what how why when where who do does did have has had
+not no yes just really very can could would should will shall may might there here then than too also""".split())
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z']+", text.lower()) if len(w) > 2 and w not in _STOP}

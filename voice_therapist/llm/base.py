@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any, Protocol
+
+
+class LLMUnavailable(RuntimeError):
+    """The model could not answer (down, timed out, refused); the session falls back to its script."""
+
+
+class ChatModel(Protocol):
+    """`stream` yields text pieces as they are generated; cancelling the consumer stops generation."""
+
+    def stream(self, messages: list[dict[str, str]], **opts: Any) -> AsyncIterator[str]: ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,51 @@
+"""What one exchange produced, and when: the source of each turn's event and latency figures."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+LATENCY_PARTS = ("endpoint", "asr_final", "crisis_check", "llm_first_token", "tts_first_audio", "first_audio_out")
+
+
+@dataclass
+class TurnRecord:
+    index: int
+    speech_start_ms: float
+    speech_end_ms: float
+    end_of_speech_wall: float  # when the last voiced frame was heard: every latency counts from here
+    marks: dict[str, float] = field(default_factory=dict)
+    user_text: str = ""
+    assistant_text: str = ""
+    modality: str = ""
+    step: str = ""
+    risk: str = "none"
+    sources: list[str] = field(default_factory=list)
+    interrupted: bool = False
+
+    def mark(self, name: str, wall: float | None = None) -> None:
+        """The first time a milestone is reached counts."""
+        self.marks.setdefault(name, time.perf_counter() if wall is None else wall)
+
+    def latency_ms(self) -> dict[str, float]:
+        return {
+            name: round((self.marks[name] - self.end_of_speech_wall) * 1000, 1)
+            for name in LATENCY_PARTS
+            if name in self.marks
+        }
+
+    def to_event(self) -> dict:
+        return {
+            "type": "turn",
+            "index": self.index,
+            "speech_start_ms": self.speech_start_ms,
+            "speech_end_ms": self.speech_end_ms,
+            "user_text": self.user_text,
+            "assistant_text": self.assistant_text,
+            "modality": self.modality,
+            "step": self.step,
+            "risk": self.risk,
+            "reply_source": "scripted" if "scripted" in self.sources else ("llm" if self.sources else "none"),
+            "interrupted": self.interrupted,
+            "latency_ms": self.latency_ms(),
+        }
