@@ -10,4 +10,4 @@ def test_fillers_and_greetings_are_dropped():
 
 
 def test_long_sentences_are_shortened():
-    assert len(reflect(" ".join(["word"] * 40)).split()) == 14
+    assert len(reflect(" ".join(["word"] * 40)).split()) == 18

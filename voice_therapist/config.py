@@ -36,7 +36,7 @@ class TurnConfig(_Section):
     speculative_silence_ms: int = Field(200, ge=20, le=5000)
     max_turn_seconds: float = Field(30, gt=1, le=300)
     barge_in_min_speech_ms: int = Field(600, ge=20, le=5000)
-    echo_correlation: float = Field(0.6, gt=0, lt=1)
+    echo_correlation: float = Field(0.75, gt=0, lt=1)
 
     @model_validator(mode="after")
     def _speculation_before_endpoint(self) -> "TurnConfig":

@@ -10,8 +10,8 @@ _SWAPS = {
     "we": "you", "us": "you", "our": "your",
     "you": "I", "your": "my", "yours": "mine", "yourself": "myself", "you're": "I'm",
 }
-_FILLERS = re.compile(r"^(?:(?:so|well|um+|uh+|like|yeah|okay|ok|and|but|hi|hello)[,.]?\s+)+", re.I)
-MAX_WORDS = 14
+_FILLERS = re.compile(r"^(?:(?:so|well|um+|uh+|like|yeah|okay|ok|and|but|hi|hello|sorry|actually|i mean|anyway)[,.]?\s+)+", re.I)
+MAX_WORDS = 18
 
 
 def reflect(text: str, max_words: int = MAX_WORDS) -> str:
@@ -28,4 +28,6 @@ def reflect(text: str, max_words: int = MAX_WORDS) -> str:
         core = word.lower().strip(",;:")
         tail = word[len(word.rstrip(",;:")):]
         swapped.append(_SWAPS[core] + tail if core in _SWAPS else word)
+    if swapped and swapped[0] != "I":
+        swapped[0] = swapped[0][:1].lower() + swapped[0][1:]
     return " ".join(swapped) or "this has been hard"

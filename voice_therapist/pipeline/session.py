@@ -26,6 +26,7 @@ from ..frames import Interrupt, Risk, Transcript
 from ..safety.detector import CrisisDetector
 from ..safety.levels import rank
 from ..safety.responses import SafetyScripts
+from ..turn.backchannel import is_backchannel
 from ..turn.detector import TurnDetector, TurnEvent, TurnSignal
 from .models import Models
 from .playback import Playback
@@ -54,12 +55,17 @@ class VoiceSession:
         self._turn_index = 0
         self._active: TurnRecord | None = None
         self._reply_task: asyncio.Task | None = None
+        self._barge_check: asyncio.Task | None = None  # is the speech over our reply words or "mm-hm"?
+        self._backchannels: set[int] = set()  # ids of turns found to be only "mm-hm"
+        self._next_frame_ms = 0.0
+        self._pending_barge_in = False
         self._tasks: set[asyncio.Task] = set()
         self._carry_text = ""  # user words whose reply was cut before a sound was played
 
     # --- the per-frame path -------------------------------------------------------------
     def tick(self, pcm: np.ndarray, t_ms: float) -> np.ndarray:
         now = time.perf_counter()
+        self._next_frame_ms = t_ms + FRAME_MS
         self._frame_walls.append((t_ms + FRAME_MS, now))
         signals = self.turns.process(pcm, t_ms, assistant_speaking=self.assistant_active)
         fed = False
@@ -86,21 +92,31 @@ class VoiceSession:
 
     @property
     def awaiting_reply(self) -> bool:
-        """A reply is being prepared and nothing is playing yet (a file driver may wait here)."""
-        return self._reply_task is not None and not self._reply_task.done() and not self.playback.speaking
+        """A reply is being prepared and nothing plays yet, or a barge-in is being checked.
+
+        A file driver running faster than real time waits here, so that compute costs no
+        media time and the timeline stays what a live caller would hear.
+        """
+        preparing = self._reply_task is not None and not self._reply_task.done() and not self.playback.speaking
+        checking = self._barge_check is not None and not self._barge_check.done()
+        return preparing or checking
 
     def _on_signal(self, signal: TurnSignal, now: float) -> bool:
-        if signal.event is TurnEvent.BARGE_IN:
-            self.interrupt(signal.t_ms)
-        elif signal.event is TurnEvent.SPEECH_STARTED:
-            if self._active is not None:
-                self.interrupt(signal.t_ms)  # spoke again before the reply was heard
+        if signal.event is TurnEvent.SPEECH_STARTED:
+            barging_in = self._pending_barge_in
+            self._pending_barge_in = False
             self._turn_start_ms = signal.t_ms
             self._transcriber = TurnTranscriber(self.models.asr, self.models.run_blocking, self.cfg.asr.partial_interval_ms)
             for frame in signal.preroll:
                 self._transcriber.feed(frame)
             self._emit({"type": "SpeechStarted", "t_ms": signal.t_ms})
+            if barging_in:
+                self._barge_check = self._spawn(self._check_barge_in(self._transcriber, self._turn_index + 1))
+            elif self._active is not None:
+                self.interrupt()  # spoke again before the reply was heard
             return True
+        if signal.event is TurnEvent.BARGE_IN:
+            self._pending_barge_in = True
         elif signal.event is TurnEvent.SPECULATE and self._transcriber is not None:
             self._transcriber.speculate()
         elif signal.event is TurnEvent.RESUMED and self._transcriber is not None:
@@ -115,10 +131,22 @@ class VoiceSession:
             )
             record.mark("endpoint", now)
             self._emit({"type": "SpeechEnded", "t_ms": signal.t_ms})
-            self._active = record
-            self._reply_task = self._spawn(self._respond(record, self._transcriber))
-            self._transcriber = None
+            transcriber, self._transcriber = self._transcriber, None
+            check = self._barge_check
+            if check is not None and not check.done():
+                self._spawn(self._reply_after_check(check, record, transcriber))
+            elif record.index not in self._backchannels:
+                self._begin_reply(record, transcriber)
         return False
+
+    def _begin_reply(self, record: TurnRecord, transcriber: TurnTranscriber) -> None:
+        self._active = record
+        self._reply_task = self._spawn(self._respond(record, transcriber))
+
+    async def _reply_after_check(self, check: asyncio.Task, record: TurnRecord, transcriber: TurnTranscriber) -> None:
+        await asyncio.shield(check)
+        if record.index not in self._backchannels:
+            self._begin_reply(record, transcriber)
 
     def _wall_at(self, media_ms: float, default: float) -> float:
         for end_ms, wall in reversed(self._frame_walls):
@@ -127,7 +155,16 @@ class VoiceSession:
         return default
 
     # --- barge-in -------------------------------------------------------------------------
-    def interrupt(self, t_ms: float) -> None:
+    async def _check_barge_in(self, transcriber: TurnTranscriber, turn_index: int) -> None:
+        """Speech over our reply: words interrupt, a listener's "mm-hm" does not."""
+        heard = await self.models.run_blocking(self.models.asr.transcribe, transcriber.audio.copy())
+        if is_backchannel(heard):
+            self._backchannels.add(turn_index)
+            self._emit({"type": "Backchannel", "t_ms": self._next_frame_ms})
+        else:
+            self.interrupt()
+
+    def interrupt(self) -> None:
         """Stop talking now: drop queued audio, cancel generation, keep only what was heard."""
         record = self._active
         heard = self.playback.clear()
@@ -143,7 +180,8 @@ class VoiceSession:
                 self.history.pop()
         record.interrupted = True
         self._finish(record, spoken_override=spoken)
-        self._emit(Interrupt(t_ms=t_ms, spoken_text=spoken).to_event())
+        # Playback is silent from the start of the next output frame.
+        self._emit(Interrupt(t_ms=self._next_frame_ms, spoken_text=spoken).to_event())
 
     # --- the reply path -------------------------------------------------------------------
     async def _partial(self, transcriber: TurnTranscriber, t_ms: float) -> None:

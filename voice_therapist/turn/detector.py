@@ -40,11 +40,10 @@ class TurnDetector:
         self.cfg = cfg
         self._vad = webrtcvad.Vad(cfg.vad_aggressiveness)
         self.echo = EchoGate(cfg.echo_correlation)
-        # The pre-roll must hold a whole barge-in run, which is longer than a normal start.
-        preroll_ms = max(cfg.start_speech_ms, cfg.barge_in_min_speech_ms) + self.PREROLL_MS
+        # The history must hold a whole barge-in window (twice the speech it needs) and pre-roll.
+        preroll_ms = 2 * max(cfg.start_speech_ms, cfg.barge_in_min_speech_ms) + self.PREROLL_MS
         self._recent: deque[tuple[np.ndarray, bool]] = deque(maxlen=preroll_ms // FRAME_MS)
         self.in_turn = False
-        self._voiced_run_ms = 0.0
         self._run_start_ms = 0.0
         self._last_voiced_end_ms = 0.0
         self._speculating = False
@@ -57,9 +56,10 @@ class TurnDetector:
         return self._now_end_ms - self._last_voiced_end_ms if self.in_turn else 0.0
 
     def _is_speech(self, pcm: np.ndarray, assistant_speaking: bool) -> bool:
+        self.echo.heard(pcm)
         if not self._vad.is_speech(pcm.tobytes(), SAMPLE_RATE):
             return False
-        return not (assistant_speaking and self.echo.is_echo(pcm))
+        return not (assistant_speaking and self.echo.is_echo())
 
     def process(self, pcm: np.ndarray, t_ms: float, assistant_speaking: bool) -> list[TurnSignal]:
         voiced = self._is_speech(pcm, assistant_speaking)
@@ -71,17 +71,14 @@ class TurnDetector:
         return self._speaking(voiced, end_ms)
 
     def _idle(self, voiced: bool, t_ms: float, end_ms: float, assistant_speaking: bool) -> list[TurnSignal]:
-        if not voiced:
-            # A single unvoiced frame inside a word is tolerated; two end the run.
-            if len(self._recent) >= 2 and not self._recent[-2][1]:
-                self._voiced_run_ms = 0.0
-            return []
-        if self._voiced_run_ms == 0.0:
-            self._run_start_ms = t_ms
-        self._voiced_run_ms += FRAME_MS
+        # A turn starts when enough of a recent window is voiced, so the short pauses
+        # inside speech ("Sorry, actually...") do not restart the count.
         needed = self.cfg.barge_in_min_speech_ms if assistant_speaking else self.cfg.start_speech_ms
-        if self._voiced_run_ms < needed:
+        window = list(self._recent)[-int(2 * needed // FRAME_MS):]
+        if not voiced or sum(v for _, v in window) * FRAME_MS < needed:
             return []
+        first_voiced = next(i for i, (_, v) in enumerate(window) if v)
+        self._run_start_ms = end_ms - (len(window) - first_voiced) * FRAME_MS
         self.in_turn = True
         self._speculating = False
         self._turn_start_ms = self._run_start_ms
@@ -113,5 +110,5 @@ class TurnDetector:
     def _end(self) -> list[TurnSignal]:
         self.in_turn = False
         self._speculating = False
-        self._voiced_run_ms = 0.0
+        self._recent.clear()  # the next turn's window starts empty
         return [TurnSignal(TurnEvent.SPEECH_ENDED, self._last_voiced_end_ms)]
