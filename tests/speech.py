@@ -27,9 +27,15 @@ def silence(seconds: float) -> np.ndarray:
     return np.zeros(int(seconds * SAMPLE_RATE), np.int16)
 
 
+def trim(pcm: np.ndarray, threshold: int = 300) -> np.ndarray:
+    """Without espeak-ng's own leading and trailing silence."""
+    loud = np.flatnonzero(np.abs(pcm) > threshold)
+    return pcm[loud[0]:loud[-1] + 1] if loud.size else pcm[:0]
+
+
 def track(*parts) -> np.ndarray:
-    """Strings are spoken; numbers are seconds of silence."""
-    return np.concatenate([silence(p) if isinstance(p, (int, float)) else espeak(p) for p in parts])
+    """Strings are spoken; numbers are seconds of silence, exactly, between them."""
+    return np.concatenate([silence(p) if isinstance(p, (int, float)) else trim(espeak(p)) for p in parts])
 
 
 def words(text: str) -> list[str]:
