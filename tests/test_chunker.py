@@ -32,3 +32,8 @@ def test_runaway_sentence_is_cut_at_max_words():
 def test_text_is_never_lost():
     text = "one, two three four, five. six seven? eight"
     assert " ".join(feed(SentenceChunker(first_clause_min_words=1), text)).split() == text.split()
+
+
+def test_first_piece_may_end_before_a_conjunction():
+    pieces = feed(SentenceChunker(first_clause_min_words=3), "You feel tired at work and you do not sleep. Then what? ")
+    assert pieces[:2] == ["You feel tired at work", "and you do not sleep."]

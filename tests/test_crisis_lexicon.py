@@ -11,7 +11,7 @@ from voice_therapist.safety.detector import CrisisDetector
     ("I'm going to end it tonight, right now.", "imminent"),
 ])
 def test_crisis_sentences_are_recognised(text, level):
-    assert CrisisDetector().assess(text)[0].level == level
+    assert CrisisDetector().assess(text).risk.level == level
 
 
 @pytest.mark.parametrize("text", [
@@ -20,10 +20,18 @@ def test_crisis_sentences_are_recognised(text, level):
     "I'm dead tired after work.",
 ])
 def test_idioms_do_not_fire(text):
-    assert CrisisDetector().assess(text)[0].level == "none"
+    assert CrisisDetector().assess(text).risk.level == "none"
 
 
 def test_risk_does_not_reset_on_a_calm_sentence():
     detector = CrisisDetector()
-    detector.assess("I don't want to be alive anymore.")
-    assert detector.assess("Anyway, work was fine today.")[0].level == "passive"
+    detector.commit(detector.assess("I don't want to be alive anymore."))
+    assert detector.assess("Anyway, work was fine today.").risk.level == "passive"
+
+
+def test_an_assessment_that_is_not_committed_changes_nothing():
+    detector = CrisisDetector()
+    first = detector.assess("I don't want to be alive anymore.")
+    assert first.raised and detector.session_level == "none"
+    detector.commit(first)
+    assert not detector.assess("I don't want to be alive anymore.").raised

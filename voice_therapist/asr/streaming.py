@@ -80,9 +80,10 @@ class TurnTranscriber:
 
     async def final(self) -> str:
         """The final transcript; reuses the speculative pass unless speech resumed after it."""
-        if self._final_task is None:
+        if self._final_task is None or self._final_task.cancelled():
             self.speculate()
-        text = await self._final_task
+        # Shielded: a reply that is cancelled must not cancel the recognition its words need.
+        text = await asyncio.shield(self._final_task)
         return _join(self._committed_text, text)
 
 

@@ -7,14 +7,13 @@ reply is complete. A dead or slow LLM yields the scripted line: never silence.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from ..config import ChunkerConfig, LlmConfig
 from ..frames import ErrorEvent, Move
 from ..llm.base import ChatModel, LLMUnavailable
-from ..text.chunker import SentenceChunker
+from ..text.chunker import SentenceChunker, chunk_text
 from .guard import check_sentence, serves_step
 from .prompt import build_messages
 
@@ -23,10 +22,6 @@ from .prompt import build_messages
 class Sentence:
     text: str
     source: str  # "llm" or "scripted"
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
 
 
 class Responder:
@@ -51,8 +46,11 @@ class Responder:
         if spoken == 0:
             if rejected:
                 self._emit(ErrorEvent(stage="guard", message=f"reply replaced by script: {rejected}"))
-            for text in split_sentences(move.scripted_line):
+            for text in self.scripted_pieces(move.scripted_line):
                 yield Sentence(text, "scripted")
+
+    def scripted_pieces(self, line: str) -> list[str]:
+        return chunk_text(line, self._chunker_cfg.first_clause_min_words, self._chunker_cfg.max_words)
 
     async def _llm_sentences(self, move, goal, history, user_text, on_first_token):
         chunker = SentenceChunker(self._chunker_cfg.first_clause_min_words, self._chunker_cfg.max_words)

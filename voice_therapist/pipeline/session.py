@@ -2,7 +2,12 @@
 
 A transport calls `tick` once per 20 ms input frame and plays the frame it returns. The
 heavy stages (ASR, LLM, TTS) run as tasks off the event loop; `tick` itself only does VAD
-and bookkeeping, so playback can stop within the frame a barge-in is detected.
+and bookkeeping, so playback can stop within the frame a barge-in is confirmed.
+
+A reply starts speculatively once the user has been quiet for `speculative_silence_ms`:
+final transcript, crisis check, LLM and TTS all run while the endpoint silence is still
+being confirmed. Nothing is heard and no state changes until the endpoint commits the turn;
+if the user goes on speaking, the speculative reply is dropped without a trace.
 """
 
 from __future__ import annotations
@@ -21,10 +26,9 @@ from ..audio.pcm import FRAME_MS
 from ..config import Config
 from ..dialogue.engine import StepEngine
 from ..dialogue.protocol import Protocol
-from ..dialogue.responder import Responder, Sentence, split_sentences
-from ..frames import Interrupt, Risk, Transcript
-from ..safety.detector import CrisisDetector
-from ..safety.levels import rank
+from ..dialogue.responder import Responder, Sentence
+from ..frames import Interrupt, Transcript
+from ..safety.detector import Assessment, CrisisDetector
 from ..safety.responses import SafetyScripts
 from ..turn.backchannel import is_backchannel
 from ..turn.detector import TurnDetector, TurnEvent, TurnSignal
@@ -50,26 +54,29 @@ class VoiceSession:
         self.responder = Responder(models.llm, cfg.llm, cfg.chunker, self._emit)
         self.history: list[dict[str, str]] = []
         self._frame_walls: deque[tuple[float, float]] = deque(maxlen=400)
+        self._next_frame_ms = 0.0
         self._transcriber: TurnTranscriber | None = None
         self._turn_start_ms = 0.0
-        self._turn_index = 0
-        self._active: TurnRecord | None = None
+        self._turns_committed = 0
+        self._reply_ids = 0
+        self._pending: tuple[TurnRecord, asyncio.Task] | None = None  # a speculative reply
+        self._active: TurnRecord | None = None  # the committed reply, until it has been heard
         self._reply_task: asyncio.Task | None = None
-        self._barge_check: asyncio.Task | None = None  # is the speech over our reply words or "mm-hm"?
-        self._backchannels: set[int] = set()  # ids of turns found to be only "mm-hm"
-        self._next_frame_ms = 0.0
-        self._pending_barge_in = False
+        self._barge_in_detected = False
+        self._barge_check: asyncio.Task | None = None  # words over our reply, or only "mm-hm"?
+        self._backchannel_turn = False
         self._tasks: set[asyncio.Task] = set()
-        self._carry_text = ""  # user words whose reply was cut before a sound was played
+        # User turns whose reply was cut before a sound of it was heard: their words (a
+        # transcriber when the final text was not ready yet) lead into the next turn.
+        self._carry: list[str | TurnTranscriber] = []
 
     # --- the per-frame path -------------------------------------------------------------
     def tick(self, pcm: np.ndarray, t_ms: float) -> np.ndarray:
         now = time.perf_counter()
         self._next_frame_ms = t_ms + FRAME_MS
         self._frame_walls.append((t_ms + FRAME_MS, now))
-        signals = self.turns.process(pcm, t_ms, assistant_speaking=self.assistant_active)
         fed = False
-        for signal in signals:
+        for signal in self.turns.process(pcm, t_ms, assistant_speaking=self.assistant_active):
             fed |= self._on_signal(signal, now)
         if self.turns.in_turn and self._transcriber is not None:
             if not fed:
@@ -78,11 +85,11 @@ class VoiceSession:
                 self._spawn(self._partial(self._transcriber, t_ms))
         frame = self.playback.next_frame()
         self.turns.echo.played(frame.pcm)
-        if self._active is not None and self._active.index in frame.started:
-            self._active.mark("first_audio_out", now)
-        for reply_id in frame.finished:
-            if self._active is not None and self._active.index == reply_id:
-                self._finish(self._active)
+        active = self._active
+        if active is not None and active.reply_id in frame.started:
+            active.mark("first_audio_out", now)
+        if active is not None and active.reply_id in frame.finished:
+            self._finish(active)
         return frame.pcm
 
     @property
@@ -92,61 +99,64 @@ class VoiceSession:
 
     @property
     def awaiting_reply(self) -> bool:
-        """A reply is being prepared and nothing plays yet, or a barge-in is being checked.
+        """A committed reply is being prepared and nothing plays yet, or a barge-in is checked.
 
         A file driver running faster than real time waits here, so that compute costs no
         media time and the timeline stays what a live caller would hear.
         """
-        preparing = self._reply_task is not None and not self._reply_task.done() and not self.playback.speaking
+        preparing = self._active is not None and not self.playback.speaking and not (
+            self._reply_task is None or self._reply_task.done())
         checking = self._barge_check is not None and not self._barge_check.done()
         return preparing or checking
 
     def _on_signal(self, signal: TurnSignal, now: float) -> bool:
-        if signal.event is TurnEvent.SPEECH_STARTED:
-            barging_in = self._pending_barge_in
-            self._pending_barge_in = False
-            self._turn_start_ms = signal.t_ms
-            self._transcriber = TurnTranscriber(self.models.asr, self.models.run_blocking, self.cfg.asr.partial_interval_ms)
-            for frame in signal.preroll:
-                self._transcriber.feed(frame)
-            self._emit({"type": "SpeechStarted", "t_ms": signal.t_ms})
-            if barging_in:
-                self._barge_check = self._spawn(self._check_barge_in(self._transcriber, self._turn_index + 1))
-            elif self._active is not None:
-                self.interrupt()  # spoke again before the reply was heard
+        event = signal.event
+        if event is TurnEvent.BARGE_IN:
+            self._barge_in_detected = True
+        elif event is TurnEvent.SPEECH_STARTED:
+            self._start_turn(signal)
             return True
-        if signal.event is TurnEvent.BARGE_IN:
-            self._pending_barge_in = True
-        elif signal.event is TurnEvent.SPECULATE and self._transcriber is not None:
+        elif event is TurnEvent.SPECULATE and self._transcriber is not None:
             self._transcriber.speculate()
-        elif signal.event is TurnEvent.RESUMED and self._transcriber is not None:
+            if not self.assistant_active and not self._checking_barge_in:
+                self._pending = self._prepare_reply(self._transcriber, signal.t_ms, now)
+        elif event is TurnEvent.RESUMED and self._transcriber is not None:
             self._transcriber.cancel_speculation()
-        elif signal.event is TurnEvent.SPEECH_ENDED and self._transcriber is not None:
-            self._turn_index += 1
-            record = TurnRecord(
-                index=self._turn_index,
-                speech_start_ms=self._turn_start_ms,
-                speech_end_ms=signal.t_ms,
-                end_of_speech_wall=self._wall_at(signal.t_ms, now),
-            )
-            record.mark("endpoint", now)
-            self._emit({"type": "SpeechEnded", "t_ms": signal.t_ms})
-            transcriber, self._transcriber = self._transcriber, None
-            check = self._barge_check
-            if check is not None and not check.done():
-                self._spawn(self._reply_after_check(check, record, transcriber))
-            elif record.index not in self._backchannels:
-                self._begin_reply(record, transcriber)
+            self._drop_pending()
+        elif event is TurnEvent.SPEECH_ENDED and self._transcriber is not None:
+            self._end_turn(signal, now)
         return False
 
-    def _begin_reply(self, record: TurnRecord, transcriber: TurnTranscriber) -> None:
-        self._active = record
-        self._reply_task = self._spawn(self._respond(record, transcriber))
+    def _start_turn(self, signal: TurnSignal) -> None:
+        self._turn_start_ms = signal.t_ms
+        self._backchannel_turn = False
+        self._transcriber = TurnTranscriber(self.models.asr, self.models.run_blocking, self.cfg.asr.partial_interval_ms)
+        for frame in signal.preroll:
+            self._transcriber.feed(frame)
+        self._emit({"type": "SpeechStarted", "t_ms": signal.t_ms})
+        if self._barge_in_detected:
+            self._barge_in_detected = False
+            self._barge_check = self._spawn(self._check_barge_in(self._transcriber))
+        elif self._active is not None:
+            self.interrupt()  # spoke again before the reply was heard
 
-    async def _reply_after_check(self, check: asyncio.Task, record: TurnRecord, transcriber: TurnTranscriber) -> None:
-        await asyncio.shield(check)
-        if record.index not in self._backchannels:
-            self._begin_reply(record, transcriber)
+    def _end_turn(self, signal: TurnSignal, now: float) -> None:
+        self._emit({"type": "SpeechEnded", "t_ms": signal.t_ms})
+        transcriber, self._transcriber = self._transcriber, None
+        pending, self._pending = self._pending, None
+        if self._checking_barge_in:
+            self._spawn(self._end_after_barge_check(transcriber, signal, now))
+        elif not self._backchannel_turn:
+            self._commit(pending or self._prepare_reply(transcriber, signal.t_ms, now), now)
+
+    async def _end_after_barge_check(self, transcriber: TurnTranscriber, signal: TurnSignal, now: float) -> None:
+        await asyncio.shield(self._barge_check)
+        if not self._backchannel_turn:
+            self._commit(self._prepare_reply(transcriber, signal.t_ms, now), now)
+
+    @property
+    def _checking_barge_in(self) -> bool:
+        return self._barge_check is not None and not self._barge_check.done()
 
     def _wall_at(self, media_ms: float, default: float) -> float:
         for end_ms, wall in reversed(self._frame_walls):
@@ -155,11 +165,11 @@ class VoiceSession:
         return default
 
     # --- barge-in -------------------------------------------------------------------------
-    async def _check_barge_in(self, transcriber: TurnTranscriber, turn_index: int) -> None:
+    async def _check_barge_in(self, transcriber: TurnTranscriber) -> None:
         """Speech over our reply: words interrupt, a listener's "mm-hm" does not."""
         heard = await self.models.run_blocking(self.models.asr.transcribe, transcriber.audio.copy())
         if is_backchannel(heard):
-            self._backchannels.add(turn_index)
+            self._backchannel_turn = True
             self._emit({"type": "Backchannel", "t_ms": self._next_frame_ms})
         else:
             self.interrupt()
@@ -172,10 +182,11 @@ class VoiceSession:
             self._reply_task.cancel()
         if record is None:
             return
-        spoken = heard.get(record.index) or self.playback.spoken_text(record.index)
-        if not spoken and record.user_text:
-            # Nothing was heard: the user's words roll into their next turn.
-            self._carry_text = record.user_text
+        spoken = heard.get(record.reply_id) or self.playback.spoken_text(record.reply_id)
+        if not record.user_text:
+            self._carry.append(record.transcriber)
+        elif not spoken:
+            self._carry.append(record.user_text)
             if self.history and self.history[-1]["role"] == "user":
                 self.history.pop()
         record.interrupted = True
@@ -189,6 +200,28 @@ class VoiceSession:
         if text and transcriber is self._transcriber:
             self._emit(Transcript(text=text, final=False, t_ms=t_ms).to_event())
 
+    def _prepare_reply(self, transcriber: TurnTranscriber, end_ms: float, now: float) -> tuple[TurnRecord, asyncio.Task]:
+        self._reply_ids += 1
+        record = TurnRecord(
+            reply_id=self._reply_ids,
+            speech_start_ms=self._turn_start_ms,
+            speech_end_ms=end_ms,
+            end_of_speech_wall=self._wall_at(end_ms, now),
+            transcriber=transcriber,
+        )
+        return record, self._spawn(self._respond(record, transcriber))
+
+    def _drop_pending(self) -> None:
+        if self._pending is not None:
+            self._pending[1].cancel()
+            self._pending = None
+
+    def _commit(self, prepared: tuple[TurnRecord, asyncio.Task], now: float) -> None:
+        record, task = prepared
+        record.mark("endpoint", now)
+        self._active, self._reply_task = record, task
+        record.committed.set()
+
     async def _respond(self, record: TurnRecord, transcriber: TurnTranscriber) -> None:
         try:
             await self._reply(record, transcriber)
@@ -199,58 +232,74 @@ class VoiceSession:
             raise
 
     async def _reply(self, record: TurnRecord, transcriber: TurnTranscriber) -> None:
-        text = await transcriber.final()
+        carried = list(self._carry)
+        heard = [c if isinstance(c, str) else await c.final() for c in carried]
+        heard.append(await transcriber.final())
         record.mark("asr_final")
-        text = f"{self._carry_text} {text}".strip() if self._carry_text else text
-        self._carry_text = ""
+        text = " ".join(h for h in heard if h).strip()
         if not text:
-            self._active = None  # noise, not words: nothing to answer
+            await record.committed.wait()
+            self._finish(record)  # noise, not words: nothing to answer
             return
-        record.user_text = text
-        self._emit(Transcript(text=text, final=True, t_ms=record.speech_end_ms).to_event())
-
-        before = self.crisis.session_level
-        risk, _ = self.crisis.assess(text)
+        assessment = self.crisis.assess(text)
         record.mark("crisis_check")
-        record.risk = risk.level
-        self._emit(risk.to_event())
-        self.history.append({"role": "user", "content": text})
-
         move = self.engine.move(text)
-        record.modality, record.step = move.modality, move.step
-        safety_line = self._safety_line(risk, before)
+        safety_line = self._safety_line(assessment)
         if safety_line is not None:
-            sentences = _scripted(safety_line)
+            sentences = _scripted(self.responder.scripted_pieces(safety_line))
         else:
             goal = self.engine.protocol.step(move.step).goal
-            history = self.history[-1 - 2 * self.cfg.session.history_turns:-1]
-            sentences = self.responder.reply(move, goal, history, text, on_first_token=lambda: record.mark("llm_first_token"))
+            history = self.history[-2 * self.cfg.session.history_turns:] if self.cfg.session.history_turns else []
+            sentences = self.responder.reply(move, goal, history, text,
+                                             on_first_token=lambda: record.mark("llm_first_token"))
+        applied = False
         async for sentence in sentences:
             record.mark("llm_first_token")
             audio = await self.models.run_blocking(self.models.tts.synthesize, sentence.text)
             record.mark("tts_first_audio")
+            if not applied:
+                await record.committed.wait()
+                self._apply_turn(record, text, assessment, move, carried)
+                applied = True
             record.sources.append(sentence.source)
-            self.playback.enqueue(record.index, sentence.text, audio)
+            self.playback.enqueue(record.reply_id, sentence.text, audio)
+        if not applied:
+            await record.committed.wait()
+            self._apply_turn(record, text, assessment, move, carried)
         if safety_line is None:
             self.engine.advance()
-        if self.playback.close_reply(record.index) and self._active is record:
+        if self.playback.close_reply(record.reply_id):
             self._finish(record)
 
-    def _safety_line(self, risk: Risk, level_before: str) -> str | None:
+    def _apply_turn(self, record: TurnRecord, text: str, assessment: Assessment, move, carried: list) -> None:
+        """The turn is certain: now it counts, in the order a listener would expect."""
+        del self._carry[:len(carried)]
+        self._turns_committed += 1
+        record.index = self._turns_committed
+        record.user_text = text
+        record.risk = assessment.risk.level
+        record.modality, record.step = move.modality, move.step
+        self.crisis.commit(assessment)
+        self.history.append({"role": "user", "content": text})
+        self._emit(Transcript(text=text, final=True, t_ms=record.speech_end_ms).to_event())
+        self._emit(assessment.risk.to_event())
+
+    def _safety_line(self, assessment: Assessment) -> str | None:
         """The reviewed safety script, when this turn raised the risk or took a separate path."""
-        raised = rank(risk.level) > rank(level_before) and risk.level != "none"
-        if raised or risk.level in ("harm_others", "abuse"):
-            return self.safety.reply(risk.level)
+        level = assessment.risk.level
+        if (assessment.raised and level != "none") or level in ("harm_others", "abuse"):
+            return self.safety.reply(level)
         return None
 
     def _finish(self, record: TurnRecord, spoken_override: str | None = None) -> None:
         if self._active is not record:
             return
         self._active = None
-        record.assistant_text = spoken_override if spoken_override is not None else self.playback.spoken_text(record.index)
-        if record.assistant_text:
-            self.history.append({"role": "assistant", "content": record.assistant_text})
-        self.playback.forget(record.index)
+        spoken = self.playback.spoken_text(record.reply_id) if spoken_override is None else spoken_override
+        record.assistant_text = spoken
+        if spoken:
+            self.history.append({"role": "assistant", "content": spoken})
+        self.playback.forget(record.reply_id)
         if record.user_text:
             self._emit(record.to_event())
             log.info("turn %d done: source=%s risk=%s latency=%s", record.index,
@@ -279,6 +328,6 @@ class VoiceSession:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
-async def _scripted(text: str):
-    for sentence in split_sentences(text):
-        yield Sentence(sentence, "scripted")
+async def _scripted(pieces: list[str]):
+    for piece in pieces:
+        yield Sentence(piece, "scripted")

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 LATENCY_PARTS = ("endpoint", "asr_final", "crisis_check", "llm_first_token", "tts_first_audio", "first_audio_out")
 
 
 @dataclass
 class TurnRecord:
-    index: int
+    reply_id: int  # identifies the reply's audio in playback; prepared replies may be dropped
     speech_start_ms: float
     speech_end_ms: float
     end_of_speech_wall: float  # when the last voiced frame was heard: every latency counts from here
+    transcriber: Any = None  # the turn's TurnTranscriber, for words whose reply was cut short
+    committed: asyncio.Event = field(default_factory=asyncio.Event)  # the endpoint confirmed the turn
+    index: int = 0  # the turn's number in the session, given when it counts
     marks: dict[str, float] = field(default_factory=dict)
     user_text: str = ""
     assistant_text: str = ""
