@@ -15,9 +15,13 @@ def cfg():
 @pytest.fixture(scope="session")
 def models(cfg):
     """The real default models, loaded once for the whole run as the server does."""
+    import asyncio
+
     from voice_therapist.pipeline.models import load_models
 
-    return load_models(cfg)
+    models = load_models(cfg)
+    asyncio.run(models.warm_up())
+    return models
 
 
 @pytest.fixture(scope="session")

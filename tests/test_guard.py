@@ -27,3 +27,7 @@ def test_a_reply_must_connect_to_the_user_or_the_step():
     user = "My manager keeps piling on work and I can't sleep."
     assert serves_step("Your manager sounds demanding.", user, "What feels hardest?").ok
     assert not serves_step("Bananas are yellow fruits.", user, "What feels hardest about that right now.").ok
+
+
+def test_a_reply_past_the_word_budget_stops():
+    assert check_sentence("That sounds like a heavy week for you.", 1, words_spoken=30).reason == "too_long"

@@ -17,7 +17,8 @@ LINES = [
     "I have had a really stressful week at work and I cannot sleep.",
     "My manager keeps giving me more tasks every single day.",
 ]
-MAX_USER_WER = 0.25  # measured ~0.05-0.15 for espeak-ng through Whisper tiny.en; see the README
+# Whisper tiny.en on espeak-ng speech: 0.0-0.31 per sentence, see the README's measurements.
+MAX_USER_WER = 0.35
 
 
 def run_cli(*args, env=None, timeout=300):
@@ -32,7 +33,7 @@ def read_events(path):
 @pytest.fixture(scope="module")
 def spoken_session(tmp_path_factory, artifacts):
     tmp = tmp_path_factory.mktemp("session")
-    user = track(0.5, LINES[0], 6.0, LINES[1], 6.0)
+    user = track(0.5, LINES[0], 14.0, LINES[1], 14.0)
     # The user's side at 44.1 kHz stereo: the CLI must convert it.
     import soundfile
     from voice_therapist.audio.pcm import resample, to_float

@@ -70,6 +70,7 @@ async def _dispatch(args: argparse.Namespace, cfg: Config, protocols: dict) -> i
 
         open_sounddevice()  # fail before loading models when there is no device
     models = load_models(cfg)
+    await models.warm_up()
     try:
         if args.command == "check":
             print("configuration, protocols and models are ready")

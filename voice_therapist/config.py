@@ -62,7 +62,7 @@ class LlmConfig(_Section):
     api_model: str = ""
     api_key: str = ""
     timeout_s: float = Field(8.0, gt=0, le=120)
-    max_tokens: int = Field(80, ge=8, le=2048)
+    max_tokens: int = Field(60, ge=8, le=2048)
     temperature: float = Field(0.3, ge=0, le=2)
     n_threads: int = Field(2, ge=1, le=64)
     n_ctx: int = Field(2048, ge=256, le=131072)
@@ -81,7 +81,7 @@ class ChunkerConfig(_Section):
 
 class SessionConfig(_Section):
     budget_minutes: float = Field(20, gt=0, le=180)
-    history_turns: int = Field(6, ge=0, le=100)
+    history_turns: int = Field(1, ge=0, le=100)
 
 
 class StorageConfig(_Section):

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 MAX_SENTENCES = 3
-MAX_WORDS = 45
+MAX_WORDS = 45  # in one sentence
+MAX_REPLY_WORDS = 35  # in the whole spoken reply: about 12 seconds of speech
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("diagnosis", re.compile(r"\b(diagnos\w*|you (have|suffer from|are suffering from) (a |an )?(clinical |major )?"
@@ -26,11 +27,11 @@ class Verdict:
     reason: str = ""
 
 
-def check_sentence(sentence: str, already_spoken: int) -> Verdict:
+def check_sentence(sentence: str, already_spoken: int, words_spoken: int = 0) -> Verdict:
     words = sentence.split()
     if len(words) < 2 or not re.search(r"[A-Za-z]{2,}", sentence):
         return Verdict(False, "empty")
-    if already_spoken >= MAX_SENTENCES:
+    if already_spoken >= MAX_SENTENCES or words_spoken + len(words) > MAX_REPLY_WORDS:
         return Verdict(False, "too_long")
     if len(words) > MAX_WORDS:
         return Verdict(False, "sentence_too_long")
@@ -42,10 +43,10 @@ def check_sentence(sentence: str, already_spoken: int) -> Verdict:
     return Verdict(True)
 
 
-def serves_step(first_sentence: str, user_text: str, scripted_line: str) -> Verdict:
+def serves_step(text: str, user_text: str, scripted_line: str) -> Verdict:
     """A reply must connect to what the user said or to the step's own line."""
     anchors = _content_words(user_text) | _content_words(scripted_line)
-    if _content_words(first_sentence) & anchors or first_sentence.rstrip().endswith("?"):
+    if _content_words(text) & anchors or text.rstrip().endswith("?"):
         return Verdict(True)
     return Verdict(False, "off_step")
 

@@ -1,4 +1,9 @@
-"""The tight prompt inside which the LLM phrases the step's move."""
+"""The tight prompt inside which the LLM phrases the step's move.
+
+The system message never changes, so an in-process model's prefix cache keeps it evaluated
+between turns (prompt tokens cost ~7 ms each on 2 cores); what changes each turn, the step's
+goal and its example line, comes last, after the history and the user's words.
+"""
 
 from __future__ import annotations
 
@@ -12,5 +17,10 @@ SYSTEM = (
 
 
 def build_messages(move: Move, goal: str, history: list[dict[str, str]], user_text: str) -> list[dict[str, str]]:
-    system = f"{SYSTEM}\nYour goal now: {goal}\nA good reply would be like: \"{move.scripted_line}\""
-    return [{"role": "system", "content": system}, *history, {"role": "user", "content": user_text}]
+    step = f"Your goal now: {goal} A good reply would be like: \"{move.scripted_line}\""
+    return [
+        {"role": "system", "content": SYSTEM},
+        *history,
+        {"role": "user", "content": user_text},
+        {"role": "system", "content": step},
+    ]

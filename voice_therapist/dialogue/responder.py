@@ -1,12 +1,16 @@
 """Phrases one therapist move: the LLM's words when the guard accepts them, else the script.
 
-Yields sentences as soon as each is ready and checked, so speech can start before the
-reply is complete. A dead or slow LLM yields the scripted line: never silence.
+Yields pieces as soon as each is ready and checked, so speech can start before the reply is
+complete. Every piece must pass the guard; the first that fails ends the LLM's part. If no
+accepted piece served the step (connected to the user's words or asked the step's
+question), the step's scripted question follows. A dead or slow LLM, or one whose first
+piece fails, gives the whole scripted line: never silence.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
@@ -14,8 +18,10 @@ from ..config import ChunkerConfig, LlmConfig
 from ..frames import ErrorEvent, Move
 from ..llm.base import ChatModel, LLMUnavailable
 from ..text.chunker import SentenceChunker, chunk_text
-from .guard import check_sentence, serves_step
+from .guard import MAX_SENTENCES, check_sentence, serves_step
 from .prompt import build_messages
+
+_COMPLETE = re.compile(r"[.!?…][\"')\]]*$")
 
 
 @dataclass(frozen=True)
@@ -32,37 +38,41 @@ class Responder:
         self._chunker_cfg = chunker_cfg
         self._emit = emit
 
-    async def reply(self, move: Move, goal: str, history: list[dict[str, str]], user_text: str,
-                    on_first_token: Callable[[], None] = lambda: None) -> AsyncIterator[Sentence]:
-        spoken = 0
-        rejected = ""
-        if self._llm is not None:
-            async for sentence in self._llm_sentences(move, goal, history, user_text, on_first_token):
-                if isinstance(sentence, _Rejected):
-                    rejected = sentence.reason
-                    break
-                spoken += 1
-                yield sentence
-        if spoken == 0:
-            if rejected:
-                self._emit(ErrorEvent(stage="guard", message=f"reply replaced by script: {rejected}"))
-            for text in self.scripted_pieces(move.scripted_line):
-                yield Sentence(text, "scripted")
-
     def scripted_pieces(self, line: str) -> list[str]:
         return chunk_text(line, self._chunker_cfg.first_clause_min_words, self._chunker_cfg.max_words)
 
-    async def _llm_sentences(self, move, goal, history, user_text, on_first_token):
+    async def reply(self, move: Move, goal: str, history: list[dict[str, str]], user_text: str,
+                    on_first_token: Callable[[], None] = lambda: None) -> AsyncIterator[Sentence]:
+        accepted: list[str] = []
+        served = False
+        if self._llm is not None:
+            async for text in self._llm_pieces(move, goal, history, user_text, on_first_token):
+                accepted.append(text)
+                served = served or serves_step(text, user_text, move.scripted_line).ok
+                yield Sentence(text, "llm")
+        if not accepted:
+            for text in self.scripted_pieces(move.scripted_line):
+                yield Sentence(text, "scripted")
+        elif not served:
+            # The LLM acknowledged but did not do the step's work: the step's question does it.
+            self._emit(ErrorEvent(stage="guard", message="reply completed by script: off_step"))
+            sentences = re.split(r"(?<=[.!?])\s+", move.scripted_line.strip())
+            for text in self.scripted_pieces(sentences[-1]):
+                yield Sentence(text, "scripted")
+
+    async def _llm_pieces(self, move, goal, history, user_text, on_first_token) -> AsyncIterator[str]:
         chunker = SentenceChunker(self._chunker_cfg.first_clause_min_words, self._chunker_cfg.max_words)
         stream = self._llm.stream(build_messages(move, goal, history, user_text))
-        count = 0
+        sentences = 0
+        words = 0
         first = True
         try:
             while True:
                 try:
                     piece = await asyncio.wait_for(anext(stream), self._llm_cfg.timeout_s)
                 except StopAsyncIteration:
-                    pieces = chunker.flush()
+                    # An unfinished last piece means the token limit cut it: not said.
+                    pieces = [p for p in chunker.flush() if _COMPLETE.search(p)]
                     done = True
                 else:
                     if first:
@@ -71,24 +81,18 @@ class Responder:
                     pieces = chunker.push(piece)
                     done = False
                 for text in pieces:
-                    verdict = check_sentence(text, count)
-                    if verdict.ok and count == 0:
-                        verdict = serves_step(text, user_text, move.scripted_line)
+                    verdict = check_sentence(text, sentences, words)
                     if not verdict.ok:
-                        # Past the first sentence the reply simply ends where the guard stopped it.
-                        yield _Rejected(verdict.reason if count == 0 else "")
+                        if sentences == 0:
+                            self._emit(ErrorEvent(stage="guard", message=f"reply replaced by script: {verdict.reason}"))
                         return
-                    count += 1
-                    yield Sentence(text, "llm")
-                if done:
+                    sentences += 1 if _COMPLETE.search(text) else 0
+                    words += len(text.split())
+                    yield text
+                if done or sentences >= MAX_SENTENCES:
                     return
         except (LLMUnavailable, asyncio.TimeoutError) as exc:
             message = str(exc) or f"no token within {self._llm_cfg.timeout_s:g} s"
             self._emit(ErrorEvent(stage="llm", message=message))
         finally:
             await stream.aclose()
-
-
-@dataclass(frozen=True)
-class _Rejected:
-    reason: str

@@ -27,6 +27,23 @@ class Models:
         """CPU-heavy stages run here, off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
+    async def warm_up(self) -> None:
+        """One small run of each model, so the first user does not pay for lazy set-up."""
+        import numpy as np
+
+        from ..dialogue.prompt import SYSTEM
+        from ..llm.base import LLMUnavailable
+
+        await self.run_blocking(self.asr.transcribe, np.zeros(16000, np.int16))
+        await self.run_blocking(self.tts.synthesize, "Hello.")
+        if self.llm is not None:
+            try:
+                async for _ in self.llm.stream([{"role": "system", "content": SYSTEM},
+                                                {"role": "user", "content": "Hello."}], max_tokens=1):
+                    pass
+            except LLMUnavailable as exc:  # a remote server may come up later; sessions fall back
+                log.warning("LLM not reachable at start-up: %s", exc)
+
     async def aclose(self) -> None:
         if self.llm is not None:
             await self.llm.aclose()

@@ -1,0 +1,45 @@
+"""The embedded SmolLM2 through llama-cpp-python: streaming and cancellation."""
+
+import asyncio
+import time
+
+import pytest
+
+from voice_therapist.config import LlmConfig
+from voice_therapist.llm.embedded import LlamaCppChat
+
+LONG = [{"role": "user", "content": "Write a very long story about a cat who travels around the world."}]
+
+
+@pytest.fixture(scope="module")
+def chat():
+    return LlamaCppChat(LlmConfig(max_tokens=200, temperature=0.8))
+
+
+async def test_tokens_arrive_one_by_one(chat):
+    pieces = []
+    async for piece in chat.stream([{"role": "user", "content": "Say hello."}], max_tokens=16):
+        pieces.append(piece)
+    assert len(pieces) > 3 and "".join(pieces).strip()
+
+
+async def wait_idle(chat) -> float:
+    """Seconds until the model is free again (the generation thread has stopped)."""
+    start = time.perf_counter()
+    while not chat._lock.acquire(timeout=0.01):
+        await asyncio.sleep(0.01)
+    chat._lock.release()
+    return time.perf_counter() - start
+
+
+async def test_closing_the_stream_stops_generation(chat):
+    started = time.perf_counter()
+    full = [p async for p in chat.stream(LONG, max_tokens=200)]
+    full_seconds = time.perf_counter() - started
+    assert len(full) > 60  # a long generation to compare against
+
+    stream = chat.stream(LONG, max_tokens=200)
+    await anext(stream)
+    await anext(stream)
+    await stream.aclose()  # what a barge-in does to the reply task
+    assert await wait_idle(chat) < full_seconds / 4
