@@ -43,3 +43,25 @@ async def test_closing_the_stream_stops_generation(chat):
     await anext(stream)
     await stream.aclose()  # what a barge-in does to the reply task
     assert await wait_idle(chat) < full_seconds / 4
+
+
+async def test_a_prefilled_prompt_answers_much_sooner(chat):
+    """The prefix is evaluated ahead; only the user's words are left when they finish."""
+    history = [{"role": "user", "content": f"Tell me about day {i} of my week, please."} for i in range(25)]
+    prefix = [{"role": "system", "content": "You are kind."}, *history]
+    user = {"role": "user", "content": "Say hello."}
+
+    async def first_token_seconds(messages):
+        started = time.perf_counter()
+        stream = chat.stream(messages, max_tokens=4)
+        await anext(stream)
+        await stream.aclose()
+        await wait_idle(chat)
+        return time.perf_counter() - started
+
+    chat._llm.reset()
+    cold = await first_token_seconds([*prefix, user])
+    chat._llm.reset()
+    await chat.prefill(prefix)
+    warm = await first_token_seconds([*prefix, user])
+    assert warm < cold / 3

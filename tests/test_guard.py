@@ -1,6 +1,6 @@
 import pytest
 
-from voice_therapist.dialogue.guard import check_sentence, serves_step
+from voice_therapist.dialogue.guard import check_sentence, fits_the_mood, serves_step
 
 
 @pytest.mark.parametrize("sentence,reason", [
@@ -9,6 +9,9 @@ from voice_therapist.dialogue.guard import check_sentence, serves_step
     ("I promise everything will be fine.", "promise"),
     ("assistant: hello there user", "role_text"),
     ("Visit http://example.com for help.", "role_text"),
+    ("I'm sorry, but I'm unable to respond to your request.", "refusal"),
+    ("I'm sorry for the misunderstanding, but let us go on.", "meta"),
+    ("You're right, I did mention that in a post.", "meta"),
 ])
 def test_unsafe_sentences_are_rejected(sentence, reason):
     verdict = check_sentence(sentence, 0)
@@ -31,3 +34,8 @@ def test_a_reply_must_connect_to_the_user_or_the_step():
 
 def test_a_reply_past_the_word_budget_stops():
     assert check_sentence("That sounds like a heavy week for you.", 1, words_spoken=30).reason == "too_long"
+
+
+def test_no_cheerfulness_at_distress():
+    assert fits_the_mood("I'm glad to hear that.", "My manager keeps piling on more tasks.").reason == "tone"
+    assert fits_the_mood("I'm glad to hear that.", "I went running and felt better.").ok

@@ -70,9 +70,16 @@ async def test_tokens_stream_from_a_real_server(server):
     assert "".join(pieces).strip()
 
 
+def test_the_vllm_request_carries_the_schema_as_openai_json_schema():
+    schema = {"type": "object"}
+    body = backend(1)._body(MESSAGES, {"json_schema": schema})
+    assert body["response_format"] == {"type": "json_schema", "json_schema": {"name": "step", "schema": schema}}
+    assert body["stream"] is True and body["model"] == "smollm2"
+
+
 async def test_a_step_asking_for_json_gets_json(server):
     _, port = server
-    chat = backend(port)
+    chat = backend(port, structured_output="json_object")
     schema = {"type": "object", "properties": {"feeling": {"type": "string"}}, "required": ["feeling"]}
     text = "".join([p async for p in chat.stream(
         [{"role": "user", "content": "I feel sad. Give the feeling as JSON."}], json_schema=schema, max_tokens=40)])

@@ -61,6 +61,7 @@ class LlmConfig(_Section):
     base_url: str = "http://127.0.0.1:8000/v1"
     api_model: str = ""
     api_key: str = ""
+    structured_output: Literal["json_schema", "json_object"] = "json_schema"
     timeout_s: float = Field(8.0, gt=0, le=120)
     max_tokens: int = Field(60, ge=8, le=2048)
     temperature: float = Field(0.3, ge=0, le=2)

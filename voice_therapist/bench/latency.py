@@ -30,7 +30,7 @@ def summarize(turns: list[dict]) -> dict[str, dict[str, float]]:
     return summary
 
 
-async def measure_session_latency(cfg, models, protocol, utterances=UTTERANCES, gap_seconds: float = 8.0):
+async def measure_session_latency(cfg, models, protocol, utterances=UTTERANCES, gap_seconds: float = 14.0):
     events: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         user = build_user_track(list(utterances), Path(tmp), gap_seconds)

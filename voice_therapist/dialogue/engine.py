@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..frames import Move
+from .prompt import example_line
 from .protocol import Protocol
 from .reflection import reflect
 
@@ -22,9 +23,17 @@ class StepEngine:
         self.protocol = protocol
         self.state = StepState(modality=protocol.name, step=protocol.steps[0].id)
 
+    def _template(self) -> str:
+        step = self.protocol.step(self.state.step)
+        return step.lines[self.state.turns_in_step % len(step.lines)]
+
+    def prompt_context(self) -> tuple[str, str]:
+        """(goal, example line) of the coming move: known before the user's words are."""
+        return self.protocol.step(self.state.step).goal, example_line(self._template())
+
     def move(self, user_text: str) -> Move:
         step = self.protocol.step(self.state.step)
-        template = step.lines[self.state.turns_in_step % len(step.lines)]
+        template = self._template()
         values = {"reflection": reflect(user_text), **self.state.slots}
         line = template.format_map(_Blank(values))
         return Move(modality=self.state.modality, step=step.id, scripted_line=line)

@@ -18,7 +18,14 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
                            r"everything will be (fine|ok|okay)|you will definitely)\b", re.I)),
     ("role_text", re.compile(r"(<\|?|\|>|\b(user|assistant|system)\s*:|as an ai|language model|http\S*|www\.)", re.I)),
     ("method", re.compile(r"\b(overdose|lethal|how (much|many) .* (kill|die)|ways to (die|kill))\b", re.I)),
+    ("refusal", re.compile(r"\b(i'?m sorry,? but|i('m| am) (unable|not able)|i (can't|cannot) (help|respond|assist)|"
+                           r"unable to (help|respond|assist))\b", re.I)),
+    ("meta", re.compile(r"\b(misunderstanding|confusion|as i (mentioned|said)|in (a|my|the|your) (post|article|message|question)|"
+                        r"you('re| are) right,? i|about me\b)", re.I)),
 ]
+_CHEERFUL = re.compile(r"\b(glad to hear|good to hear|great to hear|happy to hear|that's (great|wonderful|awesome)|congratulations)\b", re.I)
+_DISTRESS = re.compile(r"\b(stress\w*|tired|exhausted|sad|lonely|alone|fail\w*|anxious|worr\w*|scared|afraid|hurt\w*|"
+                       r"overwhelm\w*|hopeless|angry|upset|awful|terrible|bad|hard|rough|cry\w*|can't|cannot|lost|pil\w+ on)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,13 @@ def check_sentence(sentence: str, already_spoken: int, words_spoken: int = 0) ->
             return Verdict(False, name)
     if sum(ch.isascii() for ch in sentence) < 0.95 * len(sentence):
         return Verdict(False, "not_speakable")
+    return Verdict(True)
+
+
+def fits_the_mood(text: str, user_text: str) -> Verdict:
+    """No cheerfulness at someone's distress ("glad to hear that" to "I feel like I'm failing")."""
+    if _CHEERFUL.search(text) and _DISTRESS.search(user_text):
+        return Verdict(False, "tone")
     return Verdict(True)
 
 

@@ -18,8 +18,8 @@ from ..config import ChunkerConfig, LlmConfig
 from ..frames import ErrorEvent, Move
 from ..llm.base import ChatModel, LLMUnavailable
 from ..text.chunker import SentenceChunker, chunk_text
-from .guard import MAX_SENTENCES, check_sentence, serves_step
-from .prompt import build_messages
+from .guard import MAX_SENTENCES, check_sentence, fits_the_mood, serves_step
+from .prompt import build_messages, build_prefix
 
 _COMPLETE = re.compile(r"[.!?…][\"')\]]*$")
 
@@ -41,12 +41,20 @@ class Responder:
     def scripted_pieces(self, line: str) -> list[str]:
         return chunk_text(line, self._chunker_cfg.first_clause_min_words, self._chunker_cfg.max_words)
 
-    async def reply(self, move: Move, goal: str, history: list[dict[str, str]], user_text: str,
+    async def prefill(self, goal: str, example: str, history: list[dict[str, str]]) -> None:
+        if self._llm is not None:
+            try:
+                await self._llm.prefill(build_prefix(goal, example, history))
+            except LLMUnavailable:
+                pass  # the reply itself will report it and fall back
+
+    async def reply(self, move: Move, goal: str, example: str, history: list[dict[str, str]], user_text: str,
                     on_first_token: Callable[[], None] = lambda: None) -> AsyncIterator[Sentence]:
         accepted: list[str] = []
         served = False
         if self._llm is not None:
-            async for text in self._llm_pieces(move, goal, history, user_text, on_first_token):
+            messages = build_messages(goal, example, history, user_text)
+            async for text in self._llm_pieces(messages, user_text, on_first_token):
                 accepted.append(text)
                 served = served or serves_step(text, user_text, move.scripted_line).ok
                 yield Sentence(text, "llm")
@@ -60,9 +68,9 @@ class Responder:
             for text in self.scripted_pieces(sentences[-1]):
                 yield Sentence(text, "scripted")
 
-    async def _llm_pieces(self, move, goal, history, user_text, on_first_token) -> AsyncIterator[str]:
+    async def _llm_pieces(self, messages, user_text, on_first_token) -> AsyncIterator[str]:
         chunker = SentenceChunker(self._chunker_cfg.first_clause_min_words, self._chunker_cfg.max_words)
-        stream = self._llm.stream(build_messages(move, goal, history, user_text))
+        stream = self._llm.stream(messages)
         sentences = 0
         words = 0
         first = True
@@ -82,6 +90,8 @@ class Responder:
                     done = False
                 for text in pieces:
                     verdict = check_sentence(text, sentences, words)
+                    if verdict.ok:
+                        verdict = fits_the_mood(text, user_text)
                     if not verdict.ok:
                         if sentences == 0:
                             self._emit(ErrorEvent(stage="guard", message=f"reply replaced by script: {verdict.reason}"))

@@ -9,8 +9,13 @@ class LLMUnavailable(RuntimeError):
 
 
 class ChatModel(Protocol):
-    """`stream` yields text pieces as they are generated; cancelling the consumer stops generation."""
+    """`stream` yields text pieces as they are generated; cancelling the consumer stops generation.
+
+    `prefill` may evaluate the start of a coming prompt ahead of time (or do nothing).
+    """
 
     def stream(self, messages: list[dict[str, str]], **opts: Any) -> AsyncIterator[str]: ...
+
+    async def prefill(self, messages: list[dict[str, str]]) -> None: ...
 
     async def aclose(self) -> None: ...

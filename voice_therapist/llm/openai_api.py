@@ -32,11 +32,12 @@ class OpenAIChat:
         }
         schema = opts.get("json_schema")
         if schema is not None:
-            # The OpenAI form, which vLLM maps onto its structured-output backend.
-            body["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": "step", "schema": schema},
-            }
+            if self._cfg.structured_output == "json_schema":
+                # The OpenAI form, which vLLM maps onto its structured-output backend.
+                body["response_format"] = {"type": "json_schema", "json_schema": {"name": "step", "schema": schema}}
+            else:
+                # llama.cpp's server: a JSON object constrained by a schema.
+                body["response_format"] = {"type": "json_object", "schema": schema}
         body.update(opts.get("extra_body", {}))
         return body
 
@@ -56,6 +57,9 @@ class OpenAIChat:
             raise LLMUnavailable(f"LLM server timed out after {self._cfg.timeout_s:g} s") from exc
         except httpx.HTTPError as exc:
             raise LLMUnavailable(f"LLM server unreachable at {self._cfg.base_url}: {type(exc).__name__}") from exc
+
+    async def prefill(self, messages: list[dict[str, str]]) -> None:
+        """Nothing to do: vLLM's automatic prefix caching reuses repeated prompt prefixes itself."""
 
     async def aclose(self) -> None:
         await self._client.aclose()

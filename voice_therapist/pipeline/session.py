@@ -139,6 +139,12 @@ class VoiceSession:
             self._barge_check = self._spawn(self._check_barge_in(self._transcriber))
         elif self._active is not None:
             self.interrupt()  # spoke again before the reply was heard
+        if not self.assistant_active:
+            self._prefill()
+
+    def _prefill(self) -> None:
+        """Evaluate the LLM prompt up to the user's words while they are being spoken."""
+        self._spawn(self.responder.prefill(*self.engine.prompt_context(), self._llm_history()))
 
     def _end_turn(self, signal: TurnSignal, now: float) -> None:
         self._emit({"type": "SpeechEnded", "t_ms": signal.t_ms})
@@ -173,6 +179,7 @@ class VoiceSession:
             self._emit({"type": "Backchannel", "t_ms": self._next_frame_ms})
         else:
             self.interrupt()
+            self._prefill()
 
     def interrupt(self) -> None:
         """Stop talking now: drop queued audio, cancel generation, keep only what was heard."""
@@ -248,9 +255,8 @@ class VoiceSession:
         if safety_line is not None:
             sentences = _scripted(self.responder.scripted_pieces(safety_line))
         else:
-            goal = self.engine.protocol.step(move.step).goal
-            history = self.history[-2 * self.cfg.session.history_turns:] if self.cfg.session.history_turns else []
-            sentences = self.responder.reply(move, goal, history, text,
+            goal, example = self.engine.prompt_context()
+            sentences = self.responder.reply(move, goal, example, self._llm_history(), text,
                                              on_first_token=lambda: record.mark("llm_first_token"))
         applied = False
         async for sentence in sentences:
@@ -283,6 +289,10 @@ class VoiceSession:
         self.history.append({"role": "user", "content": text})
         self._emit(Transcript(text=text, final=True, t_ms=record.speech_end_ms).to_event())
         self._emit(assessment.risk.to_event())
+
+    def _llm_history(self) -> list[dict[str, str]]:
+        turns = self.cfg.session.history_turns
+        return self.history[-2 * turns:] if turns else []
 
     def _safety_line(self, assessment: Assessment) -> str | None:
         """The reviewed safety script, when this turn raised the risk or took a separate path."""
