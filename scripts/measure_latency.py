@@ -11,7 +11,8 @@ import json
 import platform
 import os
 
-from voice_therapist.bench.latency import measure_session_latency
+from voice_therapist.bench.latency import measure_session_latency, word_error_rate
+from voice_therapist.bench.turns import UTTERANCES
 from voice_therapist.config import load_config
 from voice_therapist.dialogue.protocol import load_protocols
 from voice_therapist.pipeline.models import load_models
@@ -36,9 +37,15 @@ async def main() -> None:
     print("\n| part | median ms | p95 ms | max ms |\n|---|---|---|---|")
     for part, s in summary.items():
         print(f"| {part} | {s['median']:.0f} | {s['p95']:.0f} | {s['max']:.0f} |")
+    if len(turns) == len(UTTERANCES):
+        wer = word_error_rate(UTTERANCES, [t["user_text"] for t in turns])
+        print(f"\nuser words in the event log: word error rate {wer:.3f} over {len(turns)} turns")
+    else:
+        wer = None
+        print(f"\n{len(turns)} turns for {len(UTTERANCES)} utterances: word error rate not computed")
     if args.json:
         with open(args.json, "w") as fh:
-            json.dump({"turns": turns, "summary": summary}, fh, indent=1)
+            json.dump({"turns": turns, "summary": summary, "wer": wer}, fh, indent=1)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from .config import Config, ConfigError, load_config
 from .dialogue.protocol import ProtocolError, load_protocols
 from .event_log import EventLog
 from .model_registry import ModelNotFound
+from .transports.microphone import NoAudioDevice
 
 log = logging.getLogger("voice_therapist")
 DEFAULT_PROTOCOL = "quick_help"
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=cfg.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         protocols = load_protocols()
         return asyncio.run(_dispatch(args, cfg, protocols))
-    except (ConfigError, ProtocolError, ModelNotFound, AudioFormatError) as exc:
+    except (ConfigError, ProtocolError, ModelNotFound, AudioFormatError, NoAudioDevice) as exc:
         print(f"voice-therapist: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -114,7 +115,7 @@ async def _talk(args, cfg, models, protocol) -> int:
 
 
 async def _run(args, cfg, models, protocol) -> int:
-    from .transports.microphone import NoAudioDevice, open_sounddevice
+    from .transports.microphone import open_sounddevice
 
     try:
         open_sounddevice()

@@ -33,7 +33,7 @@ class TurnConfig(_Section):
     vad_aggressiveness: int = Field(2, ge=0, le=3)
     start_speech_ms: int = Field(100, ge=20, le=2000)
     endpoint_silence_ms: int = Field(500, ge=100, le=5000)
-    speculative_silence_ms: int = Field(200, ge=20, le=5000)
+    speculative_silence_ms: int = Field(120, ge=20, le=5000)
     max_turn_seconds: float = Field(30, gt=1, le=300)
     barge_in_min_speech_ms: int = Field(600, ge=20, le=5000)
     echo_correlation: float = Field(0.75, gt=0, lt=1)

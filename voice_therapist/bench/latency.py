@@ -16,6 +16,27 @@ from ..pipeline.turn_record import LATENCY_PARTS
 from .turns import UTTERANCES
 
 
+def word_error_rate(references: list[str], hypotheses: list[str]) -> float:
+    """Word errors over all turns, divided by the number of reference words."""
+    errors = words = 0
+    for ref, hyp in zip(references, hypotheses):
+        r, h = _words(ref), _words(hyp)
+        d = list(range(len(h) + 1))
+        for i, rw in enumerate(r, 1):
+            prev, d[0] = d[:], i
+            for j, hw in enumerate(h, 1):
+                d[j] = min(prev[j] + 1, d[j - 1] + 1, prev[j - 1] + (rw != hw))
+        errors += d[len(h)]
+        words += len(r)
+    return errors / max(1, words)
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"[a-z0-9']+", text.lower().replace("-", " "))
+
+
 def summarize(turns: list[dict]) -> dict[str, dict[str, float]]:
     summary = {}
     for part in LATENCY_PARTS:

@@ -1,0 +1,29 @@
+"""The command line as a user meets it: clear errors, nothing half-done."""
+
+import subprocess
+import sys
+
+
+def run(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "voice_therapist", *args], capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def test_talk_without_an_audio_device_says_so_clearly():
+    result = run("talk")
+    assert result.returncode == 2
+    assert "microphone" in result.stderr or "PortAudio" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_config_value_stops_start_up_with_its_name(tmp_path):
+    import os
+
+    env = {**os.environ, "VOICE_THERAPIST__TURN__ENDPOINT_SILENCE_MS": "-5"}
+    result = run("check", env=env)
+    assert result.returncode == 2 and "turn.endpoint_silence_ms" in result.stderr
+
+
+def test_an_unknown_protocol_is_refused():
+    result = run("session", "--input", "x.wav", "--output", "y.wav", "--events", "e.jsonl", "--protocol", "nope")
+    assert result.returncode == 2 and "unknown protocol 'nope'" in result.stderr
