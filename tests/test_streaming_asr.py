@@ -65,3 +65,14 @@ async def test_a_speculative_final_is_reused_unless_speech_resumes(models):
     text = await turn.final()
     assert len(asr.calls) == 2 and "work" in text.lower()
 
+
+
+async def test_a_commit_during_the_final_pass_does_not_repeat_words(models):
+    """A partial may commit text while a speculative final pass covers the same audio."""
+    turn = TurnTranscriber(models.asr, run_blocking, partial_interval_ms=10_000)
+    for frame in frames(track(FIRST, 0.4)):
+        turn.feed(frame)
+    turn.speculate()
+    await turn.partial(commit_pause=True)  # commits the whole sentence meanwhile
+    text = await turn.final()
+    assert wer(FIRST, text) <= 0.25, text

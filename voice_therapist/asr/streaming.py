@@ -70,8 +70,13 @@ class TurnTranscriber:
     def speculate(self) -> None:
         """Start the final pass now, over the audio heard so far."""
         self.cancel_speculation()
-        tail = self.audio[self._committed_samples:self._samples]
-        self._final_task = asyncio.ensure_future(self._run(self._asr.transcribe, tail, self._committed_text))
+        self._final_task = asyncio.ensure_future(
+            self._final_pass(self._committed_text, self.audio[self._committed_samples:self._samples]))
+
+    async def _final_pass(self, head: str, tail: np.ndarray) -> str:
+        # The committed text it starts from travels with it: a partial may commit more
+        # while this pass runs, and joining that to this pass's tail would say it twice.
+        return _join(head, await self._run(self._asr.transcribe, tail, head))
 
     def cancel_speculation(self) -> None:
         if self._final_task is not None and not self._final_task.done():
@@ -83,8 +88,7 @@ class TurnTranscriber:
         if self._final_task is None or self._final_task.cancelled():
             self.speculate()
         # Shielded: a reply that is cancelled must not cancel the recognition its words need.
-        text = await asyncio.shield(self._final_task)
-        return _join(self._committed_text, text)
+        return await asyncio.shield(self._final_task)
 
 
 def _join(head: str, tail: str) -> str:
