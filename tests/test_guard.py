@@ -38,4 +38,5 @@ def test_a_reply_past_the_word_budget_stops():
 
 def test_no_cheerfulness_at_distress():
     assert fits_the_mood("I'm glad to hear that.", "My manager keeps piling on more tasks.").reason == "tone"
+    assert fits_the_mood("That's a great way to start.", "Mostly I feel tired and a bit alone with it.").reason == "tone"
     assert fits_the_mood("I'm glad to hear that.", "I went running and felt better.").ok

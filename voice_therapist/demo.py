@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ DEMO_LINES = [
     "My manager keeps piling on more tasks and I feel like I am failing at everything.",
     "Mostly I feel tired, and a bit alone with it.",
 ]
-GAP_SECONDS = 7.0  # room for the assistant's reply between the user's lines
+GAP_SECONDS = 13.0  # room for the assistant's whole reply (at most ~12 s) between the user's lines
 
 
 def speak_espeak(text: str, path: Path, voice: str = "en-us", speed: int = 160) -> None:
@@ -41,7 +42,8 @@ async def run_demo(cfg, models, protocol, out_dir: Path) -> int:
     from .transports.wav_file import run_wav_session
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    user = build_user_track(DEMO_LINES, out_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        user = build_user_track(DEMO_LINES, Path(tmp))
     write_int16(out_dir / "user.wav", user)
     with EventLog(out_dir / "events.jsonl") as events:
         session = VoiceSession(cfg, models, protocol, events.write)

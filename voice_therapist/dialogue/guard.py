@@ -23,7 +23,8 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("meta", re.compile(r"\b(misunderstanding|confusion|as i (mentioned|said)|in (a|my|the|your) (post|article|message|question)|"
                         r"you('re| are) right,? i|about me\b)", re.I)),
 ]
-_CHEERFUL = re.compile(r"\b(glad to hear|good to hear|great to hear|happy to hear|that's (great|wonderful|awesome)|congratulations)\b", re.I)
+_CHEERFUL = re.compile(r"\b((glad|good|great|happy|wonderful) to hear|(that|it)'?s (a |so )?(great|wonderful|awesome|fantastic)|"
+                       r"congratulations)\b", re.I)
 _DISTRESS = re.compile(r"\b(stress\w*|tired|exhausted|sad|lonely|alone|fail\w*|anxious|worr\w*|scared|afraid|hurt\w*|"
                        r"overwhelm\w*|hopeless|angry|upset|awful|terrible|bad|hard|rough|cry\w*|can't|cannot|lost|pil\w+ on)\b", re.I)
 
