@@ -91,7 +91,6 @@ class StorageConfig(_Section):
 
 class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    include_text: bool = False
 
 
 class Config(_Section):

@@ -1,29 +1,20 @@
-"""The typed events that flow along the one path of the pipeline.
+"""The typed events that flow along the one path of the pipeline and into the event log.
 
-Times are session media time in milliseconds (position on the user's audio timeline),
-so a file session and a live one lay their events out the same way.
+Times are session media time in milliseconds (position on the user's audio timeline), so
+a file session and a live one lay their events out the same way. Audio itself travels as
+int16 arrays between stages and never enters an event.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
-
-import numpy as np
 
 
 @dataclass(frozen=True)
 class Frame:
     def to_event(self) -> dict[str, Any]:
-        """A JSON-ready dict; audio samples are never written to event logs."""
-        data = {k: v for k, v in asdict(self).items() if not isinstance(v, np.ndarray)}
-        return {"type": type(self).__name__, **data}
-
-
-@dataclass(frozen=True)
-class AudioIn(Frame):
-    pcm: np.ndarray = field(repr=False)  # int16, 16 kHz mono, one frame
-    t_ms: float = 0.0
+        return {"type": type(self).__name__, **asdict(self)}
 
 
 @dataclass(frozen=True)
@@ -34,7 +25,6 @@ class SpeechStarted(Frame):
 @dataclass(frozen=True)
 class SpeechEnded(Frame):
     t_ms: float  # end of the last voiced frame: "end of user speech"
-    endpoint_ms: float  # when silence confirmed the end of the turn
 
 
 @dataclass(frozen=True)
@@ -42,12 +32,6 @@ class Transcript(Frame):
     text: str
     final: bool
     t_ms: float
-
-
-@dataclass(frozen=True)
-class Prosody(Frame):
-    stress: float  # 0 calm .. 1 tense; 0.5 is neutral until measured
-    features: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,27 +48,14 @@ class Move(Frame):
 
 
 @dataclass(frozen=True)
-class ReplyText(Frame):
-    text: str
-    source: str  # "llm" or "scripted"
-
-
-@dataclass(frozen=True)
-class AudioOut(Frame):
-    pcm: np.ndarray = field(repr=False)  # int16, 16 kHz mono
-    text: str = ""  # the sentence this audio speaks, for cutting history on barge-in
-
-
-@dataclass(frozen=True)
 class Interrupt(Frame):
-    t_ms: float
-    spoken_text: str
+    t_ms: float  # playback is silent from here
+    spoken_text: str  # what the user heard of the reply; the rest was dropped
 
 
 @dataclass(frozen=True)
-class Metric(Frame):
-    name: str
-    value_ms: float
+class Backchannel(Frame):
+    t_ms: float  # the user said "mm-hm" over the reply, which went on
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from ..config import Config
 from ..dialogue.engine import StepEngine
 from ..dialogue.protocol import Protocol
 from ..dialogue.responder import Responder, Sentence
-from ..frames import Interrupt, Transcript
+from ..frames import Backchannel, ErrorEvent, Interrupt, SpeechEnded, SpeechStarted, Transcript
 from ..safety.detector import Assessment, CrisisDetector
 from ..safety.responses import SafetyScripts
 from ..turn.backchannel import is_backchannel
@@ -133,7 +133,7 @@ class VoiceSession:
         self._transcriber = TurnTranscriber(self.models.asr, self.models.run_blocking, self.cfg.asr.partial_interval_ms)
         for frame in signal.preroll:
             self._transcriber.feed(frame)
-        self._emit({"type": "SpeechStarted", "t_ms": signal.t_ms})
+        self._emit(SpeechStarted(t_ms=signal.t_ms))
         if self._barge_in_detected:
             self._barge_in_detected = False
             self._barge_check = self._spawn(self._check_barge_in(self._transcriber))
@@ -147,7 +147,7 @@ class VoiceSession:
         self._spawn(self.responder.prefill(*self.engine.prompt_context(), self._llm_history()))
 
     def _end_turn(self, signal: TurnSignal, now: float) -> None:
-        self._emit({"type": "SpeechEnded", "t_ms": signal.t_ms})
+        self._emit(SpeechEnded(t_ms=signal.t_ms))
         transcriber, self._transcriber = self._transcriber, None
         pending, self._pending = self._pending, None
         if self._checking_barge_in:
@@ -176,7 +176,7 @@ class VoiceSession:
         heard = await self.models.run_blocking(self.models.asr.transcribe, transcriber.audio.copy())
         if is_backchannel(heard):
             self._backchannel_turn = True
-            self._emit({"type": "Backchannel", "t_ms": self._next_frame_ms})
+            self._emit(Backchannel(t_ms=self._next_frame_ms))
         else:
             self.interrupt()
             self._prefill()
@@ -199,13 +199,13 @@ class VoiceSession:
         record.interrupted = True
         self._finish(record, spoken_override=spoken)
         # Playback is silent from the start of the next output frame.
-        self._emit(Interrupt(t_ms=self._next_frame_ms, spoken_text=spoken).to_event())
+        self._emit(Interrupt(t_ms=self._next_frame_ms, spoken_text=spoken))
 
     # --- the reply path -------------------------------------------------------------------
     async def _partial(self, transcriber: TurnTranscriber, t_ms: float) -> None:
         text = await transcriber.partial(commit_pause=self.turns.pause_ms >= PAUSE_COMMIT_MS)
         if text and transcriber is self._transcriber:
-            self._emit(Transcript(text=text, final=False, t_ms=t_ms).to_event())
+            self._emit(Transcript(text=text, final=False, t_ms=t_ms))
 
     def _prepare_reply(self, transcriber: TurnTranscriber, end_ms: float, now: float) -> tuple[TurnRecord, asyncio.Task]:
         self._reply_ids += 1
@@ -287,8 +287,8 @@ class VoiceSession:
         record.modality, record.step = move.modality, move.step
         self.crisis.commit(assessment)
         self.history.append({"role": "user", "content": text})
-        self._emit(Transcript(text=text, final=True, t_ms=record.speech_end_ms).to_event())
-        self._emit(assessment.risk.to_event())
+        self._emit(Transcript(text=text, final=True, t_ms=record.speech_end_ms))
+        self._emit(assessment.risk)
 
     def _llm_history(self) -> list[dict[str, str]]:
         turns = self.cfg.session.history_turns
@@ -330,7 +330,7 @@ class VoiceSession:
         if not task.cancelled() and task.exception() is not None:
             exc = task.exception()
             log.error("session task failed: %s", type(exc).__name__, exc_info=exc)
-            self._emit({"type": "ErrorEvent", "stage": "session", "message": f"{type(exc).__name__}: {exc}"})
+            self._emit(ErrorEvent(stage="session", message=f"{type(exc).__name__}: {exc}"))
 
     async def aclose(self) -> None:
         for task in list(self._tasks):
