@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -11,6 +10,7 @@ import numpy as np
 
 from voice_therapist.audio.pcm import SAMPLE_RATE
 from voice_therapist.audio.wavfile import read_any
+from voice_therapist.bench.latency import word_error_rate
 
 USER_VOICE = "en-us+m3"  # a male espeak-ng voice: unlike the assistant's Piper voice
 
@@ -38,18 +38,8 @@ def track(*parts) -> np.ndarray:
     return np.concatenate([silence(p) if isinstance(p, (int, float)) else trim(espeak(p)) for p in parts])
 
 
-def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", text.lower().replace("-", " "))
-
-
 def wer(reference: str, hypothesis: str) -> float:
-    ref, hyp = words(reference), words(hypothesis)
-    d = np.arange(len(hyp) + 1)
-    for i, r in enumerate(ref, 1):
-        prev, d[0] = d.copy(), i
-        for j, h in enumerate(hyp, 1):
-            d[j] = min(prev[j] + 1, d[j - 1] + 1, prev[j - 1] + (r != h))
-    return float(d[len(hyp)]) / max(1, len(ref))
+    return word_error_rate([reference], [hypothesis])
 
 
 def voiced_spans(pcm: np.ndarray, min_gap_s: float = 0.3, threshold: int = 300) -> list[tuple[float, float]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 import tempfile
 from pathlib import Path
@@ -32,8 +33,6 @@ def word_error_rate(references: list[str], hypotheses: list[str]) -> float:
 
 
 def _words(text: str) -> list[str]:
-    import re
-
     return re.findall(r"[a-z0-9']+", text.lower().replace("-", " "))
 
 
