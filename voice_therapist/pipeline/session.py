@@ -106,8 +106,7 @@ class VoiceSession:
         """
         preparing = self._active is not None and not self.playback.speaking and not (
             self._reply_task is None or self._reply_task.done())
-        checking = self._barge_check is not None and not self._barge_check.done()
-        return preparing or checking
+        return preparing or self._checking_barge_in
 
     def _on_signal(self, signal: TurnSignal, now: float) -> bool:
         event = signal.event
