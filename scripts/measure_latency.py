@@ -24,8 +24,9 @@ async def main() -> None:
     parser.add_argument("--json")
     args = parser.parse_args()
     cfg = load_config()
-    models = load_models(cfg)
-    turns, summary, seconds = await measure_session_latency(cfg, models, load_protocols()["quick_help"])
+    models = load_models(cfg, load_protocols())
+    await models.warm_up()
+    turns, summary, seconds = await measure_session_latency(cfg, models)
     await models.aclose()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
           f"{len(turns)} turns over {seconds:.0f} s of paced audio; llm={cfg.llm.backend}")

@@ -17,9 +17,10 @@ def models(cfg):
     """The real default models, loaded once for the whole run as the server does."""
     import asyncio
 
+    from voice_therapist.dialogue.protocol import load_protocols
     from voice_therapist.pipeline.models import load_models
 
-    models = load_models(cfg)
+    models = load_models(cfg, load_protocols())
     asyncio.run(models.warm_up())
     return models
 

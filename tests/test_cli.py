@@ -24,6 +24,6 @@ def test_a_bad_config_value_stops_start_up_with_its_name(tmp_path):
     assert result.returncode == 2 and "turn.endpoint_silence_ms" in result.stderr
 
 
-def test_an_unknown_protocol_is_refused():
-    result = run("session", "--input", "x.wav", "--output", "y.wav", "--events", "e.jsonl", "--protocol", "nope")
-    assert result.returncode == 2 and "unknown protocol 'nope'" in result.stderr
+def test_an_unknown_modality_is_refused():
+    result = run("session", "--input", "x.wav", "--output", "y.wav", "--events", "e.jsonl", "--modality", "nope")
+    assert result.returncode == 2 and "no protocol named 'nope'" in result.stderr

@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from voice_therapist.config import LlmConfig
-from voice_therapist.dialogue.protocol import load_protocols
 from voice_therapist.llm.base import LLMUnavailable
 from voice_therapist.llm.openai_api import OpenAIChat
 from voice_therapist.model_registry import resolve_model_path
@@ -114,25 +113,27 @@ async def test_the_session_goes_on_when_the_llm_server_dies(cfg, models, server)
     proc, port = server
     chat = backend(port, timeout_s=3.0)
     events = []
-    session = VoiceSession(cfg, dataclasses.replace(models, llm=chat), load_protocols()["quick_help"], events.append)
-    user = track(0.5, "I have been feeling very low since the weekend.", 7.0,
-                 "My friends have not called me back and I feel ignored.", 7.0,
-                 "I think I just need some rest tonight.", 7.0)
+    pinned = cfg.model_copy(deep=True)
+    pinned.session.modality = "quick_help"  # its steps are all phrased by the LLM
+    session = VoiceSession(pinned, dataclasses.replace(models, llm=chat), events.append)
+    user = track(0.5, "Hello.", 16.0, "About a four, I guess.", 9.0,
+                 "My friends have not called me back and I feel ignored.", 9.0,
+                 "I think I just need some rest tonight.", 9.0)
 
-    async def kill_after_first_turn():
-        while not any(e["type"] == "turn" for e in events):
+    async def kill_after_second_turn():
+        while sum(e["type"] == "turn" for e in events) < 2:
             await asyncio.sleep(0.01)
         proc.kill()
 
-    killer = asyncio.ensure_future(kill_after_first_turn())
+    killer = asyncio.ensure_future(kill_after_second_turn())
     await run_wav_session(session, user, paced=False)
     await killer
     await chat.aclose()
 
     turns = [e for e in events if e["type"] == "turn"]
-    assert len(turns) == 3
+    assert len(turns) == 4
     assert all(t["assistant_text"] for t in turns)
-    assert "llm_first_token" in turns[0]["latency_ms"]
-    llm_errors = [e for e in events if e["type"] == "ErrorEvent" and e["stage"] == "llm"]
-    assert len(llm_errors) >= 2  # the later turns each said why they fell back
-    assert turns[1]["reply_source"] == turns[2]["reply_source"] == "scripted"
+    killed_at = [i for i, e in enumerate(events) if e["type"] == "turn"][1]
+    llm_errors = [i for i, e in enumerate(events) if e["type"] == "ErrorEvent" and e["stage"] == "llm"]
+    assert len(llm_errors) >= 2 and min(llm_errors) > killed_at  # fine while alive, then each turn said why
+    assert turns[2]["reply_source"] == turns[3]["reply_source"] == "scripted"

@@ -1,23 +1,29 @@
+"""The protocol files as a clinician edits them: a mistake fails at start-up, named precisely."""
+
+import shutil
+
 import pytest
 
-from voice_therapist.dialogue.engine import StepEngine
-from voice_therapist.dialogue.protocol import ProtocolError, load_protocol, load_protocols
+from voice_therapist.dialogue.protocol import PROTOCOL_DIR, ProtocolError, load_protocol, load_protocols
+
+STEP = "steps:\n  - id: one\n    goal: a goal long enough\n"
+HEAD = ("name: bad\ntitle: Bad\nsummary: s\nkind: modality\nrouting:\n  names: [bad]\n"
+        "  examples: [a, b, c, d, e]\noutcome: done\n")
 
 
-def test_shipped_protocols_load():
+def test_the_shipped_protocols_load():
     protocols = load_protocols()
-    assert "quick_help" in protocols
+    assert set(protocols.modalities) == {"cbt", "gestalt", "efit", "sfbt", "quick_help"}
+    assert [s.id for s in protocols.modalities["cbt"].steps] == [
+        "automatic_thought", "name_distortion", "test_thought", "adaptive_thought", "coping_card"]
 
 
 def test_a_broken_file_names_file_line_and_reason(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(
-        "name: bad\ntitle: Bad\nsummary: s\nsteps:\n"
-        "  - id: one\n    goal: a goal long enough\n    lines: []\n"
-    )
+    bad.write_text(HEAD + STEP + "    lines: []\n")
     with pytest.raises(ProtocolError) as err:
         load_protocol(bad)
-    assert str(bad) in str(err.value) and "line 7" in str(err.value) and "lines" in str(err.value)
+    assert str(bad) in str(err.value) and "line 12" in str(err.value) and "lines" in str(err.value)
 
 
 def test_invalid_yaml_names_the_line(tmp_path):
@@ -29,22 +35,31 @@ def test_invalid_yaml_names_the_line(tmp_path):
 
 def test_a_dangling_next_step_is_refused(tmp_path):
     bad = tmp_path / "dangling.yaml"
-    bad.write_text(
-        "name: d\ntitle: D\nsummary: s\nsteps:\n"
-        "  - id: one\n    goal: a goal long enough\n    lines: [hi]\n    next: nowhere\n"
-    )
+    bad.write_text(HEAD + STEP + "    lines: [hi]\n    next: nowhere\n")
     with pytest.raises(ProtocolError, match="nowhere"):
         load_protocol(bad)
 
 
-def test_engine_walks_the_steps_and_uses_the_users_words():
-    engine = StepEngine(load_protocols()["quick_help"])
-    move = engine.move("I can't sleep because my job is so stressful.")
-    assert move.step == "listen"
-    assert "you can't sleep because your job is so stressful" in move.scripted_line
-    seen = [engine.state.step]
-    for _ in range(10):
-        engine.advance()
-        seen.append(engine.state.step)
-    assert seen[0] == "listen" and seen[-1] == "way_forward"
-    assert "reflect_feeling" in seen and "ground" in seen
+def test_an_unknown_slot_extractor_is_refused(tmp_path):
+    bad = tmp_path / "extractor.yaml"
+    bad.write_text(HEAD + STEP + "    lines: [hi]\n    slots: {mood: telepathy}\n")
+    with pytest.raises(ProtocolError, match="line 13"):
+        load_protocol(bad)
+
+
+def test_a_line_with_a_placeholder_nobody_fills_is_refused(tmp_path):
+    folder = tmp_path / "protocols"
+    shutil.copytree(PROTOCOL_DIR, folder)
+    path = folder / "sfbt.yaml"
+    path.write_text(path.read_text().replace("where are you today?", "where is {nonexistent} today?"))
+    with pytest.raises(ProtocolError, match=r"sfbt.yaml, line \d+: placeholder \{nonexistent\}"):
+        load_protocols(folder)
+
+
+def test_a_new_modality_is_just_a_new_file(tmp_path):
+    folder = tmp_path / "protocols"
+    shutil.copytree(PROTOCOL_DIR, folder)
+    (folder / "act.yaml").write_text(
+        HEAD.replace("name: bad", "name: act").replace("names: [bad]", "names: [acceptance]")
+        + STEP + "    lines: [\"What matters to you here?\"]\n")
+    assert "act" in load_protocols(folder).modalities

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
+import time
 from pathlib import Path
 
 from .audio.pcm import AudioFormatError
 from .config import Config, ConfigError, load_config
-from .dialogue.protocol import ProtocolError, load_protocols
+from .dialogue.protocol import ProtocolError, Protocols, load_protocols
 from .event_log import EventLog
 from .model_registry import ModelNotFound
 from .transports.microphone import NoAudioDevice
 
 log = logging.getLogger("voice_therapist")
-DEFAULT_PROTOCOL = "quick_help"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,21 +39,28 @@ def _parser() -> argparse.ArgumentParser:
     _user_args(run)
     run.add_argument("--demo-dir", default="demo-output", help="where the demo writes its files")
 
+    classify = sub.add_parser("classify", help="classify lines of text from stdin, one JSON line each")
+    classify.add_argument("what", choices=["modality", "distortion"])
+
     sub.add_parser("check", help="load the configuration, protocols and models, then exit")
     return parser
 
 
 def _user_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", default="local", help="who is talking (default: the one local user)")
-    parser.add_argument("--protocol", default=DEFAULT_PROTOCOL, help="the protocol to run")
+    parser.add_argument("--modality", help="pin the working phase to one protocol instead of routing")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         cfg = load_config(args.config)
+        if getattr(args, "modality", None):
+            cfg.session.modality = args.modality
         logging.basicConfig(level=cfg.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         protocols = load_protocols()
+        if args.command == "classify":
+            return _classify(args.what)
         return asyncio.run(_dispatch(args, cfg, protocols))
     except (ConfigError, ProtocolError, ModelNotFound, AudioFormatError, NoAudioDevice) as exc:
         print(f"voice-therapist: {exc}", file=sys.stderr)
@@ -61,60 +69,87 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-async def _dispatch(args: argparse.Namespace, cfg: Config, protocols: dict) -> int:
+def _classify(what: str) -> int:
+    from .nlp.embedder import SentenceEmbedder
+
+    embedder = SentenceEmbedder()
+    if what == "modality":
+        from .nlp.router import ModalityRouter
+
+        classify = ModalityRouter(embedder, load_protocols()).route
+    else:
+        from .nlp.distortions import DistortionNamer
+
+        classify = DistortionNamer(embedder).classify
+    for line in sys.stdin:
+        text = line.strip()
+        if not text:
+            continue
+        label, confidence = classify(text)
+        print(json.dumps({"text": text, "label": label, "confidence": round(confidence, 3)}), flush=True)
+    return 0
+
+
+def _memory(cfg: Config):
+    from .memory.store import MemoryStore
+
+    return MemoryStore(cfg.data_dir() / "memory.sqlite3")
+
+
+async def _dispatch(args: argparse.Namespace, cfg: Config, protocols: Protocols) -> int:
     from .pipeline.models import load_models
 
-    if getattr(args, "protocol", DEFAULT_PROTOCOL) not in protocols:
-        raise ProtocolError(f"unknown protocol {args.protocol!r}; known: {', '.join(sorted(protocols))}")
     if args.command == "talk":
         from .transports.microphone import open_sounddevice
 
         open_sounddevice()  # fail before loading models when there is no device
-    models = load_models(cfg)
+    models = load_models(cfg, protocols)
     await models.warm_up()
     try:
         if args.command == "check":
             print("configuration, protocols and models are ready")
             return 0
         if args.command == "session":
-            return await _file_session(args, cfg, models, protocols[args.protocol])
+            return await _file_session(args, cfg, models)
         if args.command == "talk":
-            return await _talk(args, cfg, models, protocols[args.protocol])
+            return await _talk(args, cfg, models)
         if args.command == "run":
-            return await _run(args, cfg, models, protocols[args.protocol])
+            return await _run(args, cfg, models)
     finally:
         await models.aclose()
     return 1
 
 
-async def _file_session(args, cfg, models, protocol) -> int:
+async def _file_session(args, cfg, models) -> int:
     from .audio.wavfile import read_any, write_int16
     from .pipeline.session import VoiceSession
     from .transports.wav_file import run_wav_session
 
     user_pcm = read_any(args.input)
+    memory = _memory(cfg)
     with EventLog(Path(args.events)) as events:
-        session = VoiceSession(cfg, models, protocol, events.write)
-        events.write({"type": "session_started", "user": args.user, "protocol": protocol.name,
-                      "input_seconds": round(user_pcm.size / 16000, 2), "paced": not args.fast})
+        session = VoiceSession(cfg, models, events.write, user_id=args.user, memory=memory)
+        events.write({"type": "session_started", "user": args.user, "session_id": session.session_id,
+                      "input_seconds": round(user_pcm.size / 16000, 2), "paced": not args.fast, "time": time.time()})
         out = await run_wav_session(session, user_pcm, paced=not args.fast)
         events.write({"type": "session_ended", "output_seconds": round(out.size / 16000, 2)})
+    memory.close()
     write_int16(args.output, out)
     return 0
 
 
-async def _talk(args, cfg, models, protocol) -> int:
+async def _talk(args, cfg, models) -> int:
     from .pipeline.session import VoiceSession
     from .transports.microphone import run_microphone
 
-    data_dir = cfg.data_dir()
-    with EventLog(data_dir / "users" / args.user / "events.jsonl") as events:
-        print("Listening. Speak when you are ready; press Ctrl+C to stop.", file=sys.stderr)
-        await run_microphone(VoiceSession(cfg, models, protocol, events.write))
+    memory = _memory(cfg)
+    with EventLog(cfg.data_dir() / "users" / args.user / "events.jsonl") as events:
+        print("Listening. Say hello when you are ready; press Ctrl+C to stop.", file=sys.stderr)
+        await run_microphone(VoiceSession(cfg, models, events.write, user_id=args.user, memory=memory))
     return 0
 
 
-async def _run(args, cfg, models, protocol) -> int:
+async def _run(args, cfg, models) -> int:
     from .transports.microphone import open_sounddevice
 
     try:
@@ -123,8 +158,8 @@ async def _run(args, cfg, models, protocol) -> int:
         print(f"No microphone here ({exc}).\nRunning a spoken demo session instead.", file=sys.stderr)
         from .demo import run_demo
 
-        return await run_demo(cfg, models, protocol, Path(args.demo_dir))
-    return await _talk(args, cfg, models, protocol)
+        return await run_demo(cfg, models, Path(args.demo_dir))
+    return await _talk(args, cfg, models)
 
 
 if __name__ == "__main__":

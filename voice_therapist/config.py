@@ -82,6 +82,7 @@ class ChunkerConfig(_Section):
 
 class SessionConfig(_Section):
     budget_minutes: float = Field(20, gt=0, le=180)
+    modality: str = ""
     history_turns: int = Field(1, ge=0, le=100)
 
 

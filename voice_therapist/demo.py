@@ -37,7 +37,7 @@ def build_user_track(lines: list[str], workdir: Path, gap_seconds: float = GAP_S
     return np.concatenate(parts)
 
 
-async def run_demo(cfg, models, protocol, out_dir: Path) -> int:
+async def run_demo(cfg, models, out_dir: Path) -> int:
     from .pipeline.session import VoiceSession
     from .transports.wav_file import run_wav_session
 
@@ -46,7 +46,7 @@ async def run_demo(cfg, models, protocol, out_dir: Path) -> int:
         user = build_user_track(DEMO_LINES, Path(tmp))
     write_int16(out_dir / "user.wav", user)
     with EventLog(out_dir / "events.jsonl") as events:
-        session = VoiceSession(cfg, models, protocol, events.write)
+        session = VoiceSession(cfg, models, events.write, user_id="demo")
         assistant = await run_wav_session(session, user, paced=True)
     write_int16(out_dir / "assistant.wav", assistant)
     n = min(user.size, assistant.size)

@@ -48,6 +48,17 @@ class Move(Frame):
 
 
 @dataclass(frozen=True)
+class Routed(Frame):
+    modality: str  # the working phase runs on this protocol
+    confidence: float
+
+
+@dataclass(frozen=True)
+class ArtifactSaved(Frame):
+    kind: str  # coping_card or next_step, kept in the user's memory
+
+
+@dataclass(frozen=True)
 class Interrupt(Frame):
     t_ms: float  # playback is silent from here
     spoken_text: str  # what the user heard of the reply; the rest was dropped

