@@ -40,3 +40,26 @@ def test_no_cheerfulness_at_distress():
     assert fits_the_mood("I'm glad to hear that.", "My manager keeps piling on more tasks.").reason == "tone"
     assert fits_the_mood("That's a great way to start.", "Mostly I feel tired and a bit alone with it.").reason == "tone"
     assert fits_the_mood("I'm glad to hear that.", "I went running and felt better.").ok
+
+
+def test_saying_the_same_thing_twice_is_caught():
+    from voice_therapist.dialogue.guard import repeats
+
+    assert repeats("I'm glad you're here.", ["I'm glad you're here."])
+    assert not repeats("What would you like to focus on?", ["I'm glad you're here."])
+
+
+def test_a_short_empathic_opener_needs_no_topic_words():
+    from voice_therapist.dialogue.guard import is_acknowledgement
+
+    assert is_acknowledgement("I'm so sorry to hear that.")
+    assert not is_acknowledgement("Cats are known for their independent nature.")
+
+
+def test_nonsense_is_off_topic_and_a_relevant_reply_is_not(models):
+    from voice_therapist.dialogue.guard import RELEVANCE_FLOOR
+    from voice_therapist.nlp.embedder import relevance
+
+    user, line = "My partner and I keep having the same fight about chores.", "What happens inside you then?"
+    assert relevance(models.embedder, "Cats love to sleep in the sun all day.", [user, line]) < RELEVANCE_FLOOR
+    assert relevance(models.embedder, "Fighting about chores again and again sounds draining.", [user, line]) >= RELEVANCE_FLOOR

@@ -214,9 +214,9 @@ class SessionEngine:
         if spec is None:
             return None
         fields = {name: state.slots.get(slot) for name, slot in spec.fields.items()}
-        if not all(fields.values()):
+        if not all(fields[name] for name in spec.required or fields):
             return None
-        return {"kind": spec.kind, "modality": state.modality, **fields}
+        return {"kind": spec.kind, "modality": state.modality, **{k: v for k, v in fields.items() if v}}
 
     # --- phrasing the move -----------------------------------------------------------------
     def _plan_for(self, state, user_text, routed, artifact, finished: bool = False) -> Plan:

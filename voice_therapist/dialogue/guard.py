@@ -51,6 +51,25 @@ def check_sentence(sentence: str, already_spoken: int, words_spoken: int = 0) ->
     return Verdict(True)
 
 
+RELEVANCE_FLOOR = 0.3  # cosine to the user's words or the step's line; nonsense measured <= 0.23
+_ACKNOWLEDGEMENT = re.compile(r"^(i'?m (so |really )?sorry|that sounds|i hear you|thank you for|it makes sense|that must be|"
+                              r"i can hear|i understand)\b", re.I)
+
+
+def is_acknowledgement(text: str) -> bool:
+    """A short empathic opener, fine before the step's work even though it names nothing."""
+    return len(text.split()) <= 12 and bool(_ACKNOWLEDGEMENT.match(text.strip()))
+
+
+def repeats(text: str, said: list[str]) -> bool:
+    words = set(_content_words(text)) or set(text.lower().split())
+    for earlier in said:
+        other = set(_content_words(earlier)) or set(earlier.lower().split())
+        if words and len(words & other) >= 0.8 * len(words):
+            return True
+    return False
+
+
 def fits_the_mood(text: str, user_text: str) -> Verdict:
     """No cheerfulness at someone's distress ("glad to hear that" to "I feel like I'm failing")."""
     if _CHEERFUL.search(text) and _DISTRESS.search(user_text):

@@ -85,6 +85,7 @@ class Routing(_Strict):
 class Artifact(_Strict):
     kind: Literal["coping_card", "next_step"]
     fields: dict[str, str] = Field(min_length=1)  # stored field -> slot
+    required: list[str] = []  # fields without which it is not kept; empty: all of them
 
 
 class Modality(_Strict):
@@ -104,6 +105,9 @@ class Modality(_Strict):
             missing = [s for s in self.artifact.fields.values() if s not in self.slot_names() | {"topic"}]
             if missing:
                 raise ValueError(f"artifact uses slots no step fills: {', '.join(missing)}")
+            unknown = [f for f in self.artifact.required if f not in self.artifact.fields]
+            if unknown:
+                raise ValueError(f"artifact requires fields it does not have: {', '.join(unknown)}")
         return self
 
     def step(self, step_id: str) -> Step:

@@ -18,7 +18,8 @@ from ..config import ChunkerConfig, LlmConfig
 from ..frames import ErrorEvent, Move
 from ..llm.base import ChatModel, LLMUnavailable
 from ..text.chunker import SentenceChunker, chunk_text
-from .guard import MAX_SENTENCES, check_sentence, fits_the_mood, serves_step
+from .guard import (MAX_SENTENCES, RELEVANCE_FLOOR, Verdict, check_sentence, fits_the_mood, is_acknowledgement, repeats,
+                    serves_step)
 from .prompt import build_messages, build_prefix
 
 _COMPLETE = re.compile(r"[.!?…][\"')\]]*$")
@@ -32,8 +33,9 @@ class Sentence:
 
 class Responder:
     def __init__(self, llm: ChatModel | None, llm_cfg: LlmConfig, chunker_cfg: ChunkerConfig,
-                 emit: Callable[[object], None]):
+                 emit: Callable[[object], None], relevance: Callable[[str, list[str]], float] | None = None):
         self._llm = llm
+        self._relevance = relevance  # highest similarity of a text to its anchors
         self._llm_cfg = llm_cfg
         self._chunker_cfg = chunker_cfg
         self._emit = emit
@@ -54,7 +56,7 @@ class Responder:
         served = False
         if self._llm is not None:
             messages = build_messages(goal, example, history, user_text)
-            async for text in self._llm_pieces(messages, user_text, on_first_token):
+            async for text in self._llm_pieces(messages, user_text, move.scripted_line, on_first_token):
                 accepted.append(text)
                 served = served or serves_step(text, user_text, move.scripted_line).ok
                 yield Sentence(text, "llm")
@@ -68,11 +70,23 @@ class Responder:
             for text in self.scripted_pieces(sentences[-1]):
                 yield Sentence(text, "scripted")
 
-    async def _llm_pieces(self, messages, user_text, on_first_token) -> AsyncIterator[str]:
+    def _judge(self, text: str, said: list[str], sentences: int, words: int, user_text: str, line: str) -> Verdict:
+        verdict = check_sentence(text, sentences, words)
+        if verdict.ok:
+            verdict = fits_the_mood(text, user_text)
+        if verdict.ok and repeats(text, said):
+            verdict = Verdict(False, "repetition")
+        if verdict.ok and self._relevance and not is_acknowledgement(text):
+            if self._relevance(text, [user_text, line]) < RELEVANCE_FLOOR:
+                verdict = Verdict(False, "off_topic")
+        return verdict
+
+    async def _llm_pieces(self, messages, user_text, line, on_first_token) -> AsyncIterator[str]:
         chunker = SentenceChunker(self._chunker_cfg.first_clause_min_words, self._chunker_cfg.max_words)
         stream = self._llm.stream(messages)
         sentences = 0
         words = 0
+        said: list[str] = []
         first = True
         try:
             while True:
@@ -89,15 +103,14 @@ class Responder:
                     pieces = chunker.push(piece)
                     done = False
                 for text in pieces:
-                    verdict = check_sentence(text, sentences, words)
-                    if verdict.ok:
-                        verdict = fits_the_mood(text, user_text)
+                    verdict = self._judge(text, said, sentences, words, user_text, line)
                     if not verdict.ok:
                         if sentences == 0:
                             self._emit(ErrorEvent(stage="guard", message=f"reply replaced by script: {verdict.reason}"))
                         return
                     sentences += 1 if _COMPLETE.search(text) else 0
                     words += len(text.split())
+                    said.append(text)
                     yield text
                 if done or sentences >= MAX_SENTENCES:
                     return

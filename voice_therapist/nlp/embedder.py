@@ -144,3 +144,9 @@ class SentenceEmbedder:
             inter = _gelu(h @ layer["inter"][0] + layer["inter"][1])
             h = _layer_norm(inter @ layer["out"][0] + layer["out"][1] + h, *layer["out_norm"], self.eps)
         return h
+
+
+def relevance(embedder: SentenceEmbedder, text: str, anchors: list[str]) -> float:
+    """The highest cosine similarity of `text` to any of the anchors."""
+    vectors = embedder.embed([text, *anchors])
+    return float(np.max(vectors[1:] @ vectors[0]))

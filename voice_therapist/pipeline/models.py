@@ -16,6 +16,7 @@ from ..tts.base import SpeechSynthesizer
 
 if TYPE_CHECKING:
     from ..nlp.distortions import DistortionNamer
+    from ..nlp.embedder import SentenceEmbedder
     from ..nlp.router import ModalityRouter
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class Models:
     tts: SpeechSynthesizer
     llm: ChatModel | None
     protocols: Protocols
+    embedder: "SentenceEmbedder"
     router: "ModalityRouter"
     distortions: "DistortionNamer"
     executor: ThreadPoolExecutor
@@ -77,6 +79,7 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
         tts=PiperSynthesizer(cfg.tts),
         llm=make_chat_model(cfg.llm),
         protocols=protocols,
+        embedder=embedder,
         router=ModalityRouter(embedder, protocols),
         distortions=DistortionNamer(embedder),
         executor=ThreadPoolExecutor(max_workers=4, thread_name_prefix="vt-stage"),

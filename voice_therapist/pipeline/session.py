@@ -13,6 +13,7 @@ if the user goes on speaking, the speculative reply is dropped without a trace.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections import deque
@@ -29,6 +30,7 @@ from ..dialogue.responder import Responder, Sentence
 from ..frames import (ArtifactSaved, Backchannel, ErrorEvent, Interrupt, Routed, SpeechEnded, SpeechStarted,
                       Transcript)
 from ..memory.store import MemoryStore
+from ..nlp.embedder import relevance
 from ..safety.detector import Assessment, CrisisDetector
 from ..safety.levels import at_least
 from ..safety.responses import SafetyScripts
@@ -59,7 +61,8 @@ class VoiceSession:
             models.protocols, models.router, models.distortions,
             memory.memory_context(user_id) if memory else MemoryContext(),
             budget_minutes=cfg.session.budget_minutes, pinned=cfg.session.modality or None)
-        self.responder = Responder(models.llm, cfg.llm, cfg.chunker, self._emit)
+        self.responder = Responder(models.llm, cfg.llm, cfg.chunker, self._emit,
+                                   relevance=functools.partial(relevance, models.embedder))
         self.history: list[dict[str, str]] = []
         self._frame_walls: deque[tuple[float, float]] = deque(maxlen=400)
         self._next_frame_ms = 0.0
