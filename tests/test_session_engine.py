@@ -133,3 +133,18 @@ def test_planning_alone_changes_nothing():
     before = e.state
     e.plan("Hello.")
     assert e.state == before and e.state.phase == OPENING
+
+
+def test_a_tense_voice_reaches_the_router():
+    seen = []
+
+    class RecordingRouter(FixedRouter):
+        def route(self, text, stress=0.5):
+            seen.append(stress)
+            return "quick_help", 0.6
+
+    e = SessionEngine(PROTOCOLS, RecordingRouter(), FixedNamer())
+    say(e, "Hi.")
+    say(e, "A two.")
+    plan = e.plan("I can't calm down.", TurnContext(stress=0.9))
+    assert seen == [0.9] and plan.state.modality == "quick_help"

@@ -71,7 +71,7 @@ class Plan:
 @dataclass(frozen=True)
 class TurnContext:
     elapsed_s: float = 0.0
-    stress: float = 0.5
+    stress: float = 0.5  # the vocal stress cue, 0 calm .. 1 tense; neutral until it is measured
     at_risk: bool = False
 
 
@@ -135,7 +135,7 @@ class SessionEngine:
         if named and state.phase == WORKING and named != state.modality:
             state, routed = self._enter_modality(state, named), (named, 1.0)
         elif exits:
-            state, routed, artifact = self._after_step(state, step)
+            state, routed, artifact = self._after_step(state, step, ctx)
         if state.phase == WORKING and self._time_to_close(ctx):
             artifact = artifact or self._artifact(state)
             state = self._enter_phase(state, CLOSE)
@@ -162,11 +162,11 @@ class SessionEngine:
                 slots[name] = value
                 utterance_filled = utterance_filled or kind == "utterance"
 
-    def _after_step(self, state: EngineState, step: Step):
+    def _after_step(self, state: EngineState, step: Step, ctx: TurnContext):
         for candidate in self._following(state, step):
             return replace(state, step=candidate.id, turns_in_step=0, retry=False), None, None
         if state.phase == OPENING:
-            modality, confidence = self._choose_modality(state)
+            modality, confidence = self._choose_modality(state, ctx.stress)
             return self._enter_modality(state, modality), (modality, confidence), None
         if state.phase == WORKING:
             return self._enter_phase(state, CLOSE), None, self._artifact(state)
@@ -190,12 +190,12 @@ class SessionEngine:
             return any(word in topic for word in step.when.topic_mentions)
         return True
 
-    def _choose_modality(self, state: EngineState) -> tuple[str, float]:
+    def _choose_modality(self, state: EngineState, stress: float) -> tuple[str, float]:
         if self.pinned:
             return self.pinned, 1.0
         if state.slots.get("requested_modality"):
             return state.slots["requested_modality"], 1.0
-        return self.router.route(state.slots.get("topic", ""), state.slots.get("_stress", 0.5))
+        return self.router.route(state.slots.get("topic", ""), stress)
 
     def _enter_modality(self, state: EngineState, modality: str) -> EngineState:
         entered = replace(state, phase=WORKING, modality=modality, step="", turns_in_step=0, retry=False)
@@ -247,10 +247,6 @@ class SessionEngine:
 
     def commit(self, plan: Plan) -> None:
         self.state = plan.state
-
-    def remember_stress(self, stress: float) -> None:
-        """The latest vocal stress cue, used when the router chooses at the end of the opening."""
-        self.state = replace(self.state, slots={**self.state.slots, "_stress": stress})
 
 
 def _placeholders(template: str) -> set[str]:

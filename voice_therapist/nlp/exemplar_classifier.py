@@ -10,20 +10,20 @@ import numpy as np
 
 from .embedder import SentenceEmbedder
 
-TOP_K = 3  # a label's score is the mean similarity of its 3 nearest exemplars
 TEMPERATURE = 0.05  # turns score gaps into a confidence
 
 
 class ExemplarClassifier:
-    def __init__(self, embedder: SentenceEmbedder, exemplars: dict[str, list[str]]):
+    def __init__(self, embedder: SentenceEmbedder, exemplars: dict[str, list[str]], top_k: int = 3):
         self._embedder = embedder
+        self._top_k = top_k  # a label's score is the mean similarity of its k nearest exemplars
         self.labels = list(exemplars)
         self._matrices = [embedder.embed(exemplars[label]) for label in self.labels]
 
     def scores(self, text: str) -> dict[str, float]:
         vector = self._embedder.embed([text])[0]
         return {
-            label: float(np.mean(np.sort(matrix @ vector)[-TOP_K:]))
+            label: float(np.mean(np.sort(matrix @ vector)[-self._top_k:]))
             for label, matrix in zip(self.labels, self._matrices)
         }
 
