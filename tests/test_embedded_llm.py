@@ -64,4 +64,4 @@ async def test_a_prefilled_prompt_answers_much_sooner(chat):
     chat._llm.reset()
     await chat.prefill(prefix)
     warm = await first_token_seconds([*prefix, user])
-    assert warm < cold / 3
+    assert warm < cold / 2  # measured ~15x apart on a quiet machine

@@ -12,7 +12,7 @@ from .exemplar_classifier import ExemplarClassifier
 
 # Tuned on a dev set (the reframing CSV minus thoughts in the test sets), never on the tests:
 CUE_WEIGHT = 0.1  # per matching cue pattern: phrasing is strong evidence for some traps
-TOP_K = 12  # traps are about a thought's form, which few nearest exemplars catch less well
+TOP_K = 20  # traps are about a thought's form, which a few nearest exemplars catch less well
 KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent.parent / "protocols" / "knowledge" / "distortions.yaml"
 NONE_DESCRIPTION = {
     "title": "no clear thinking trap",
