@@ -35,3 +35,22 @@ def test_an_assessment_that_is_not_committed_changes_nothing():
     assert first.raised and detector.session_level == "none"
     detector.commit(first)
     assert not detector.assess("I don't want to be alive anymore.").raised
+
+
+@pytest.mark.parametrize("text", [
+    "I listened to a podcast about a singer's suicide and how the media covered it.",
+    "We had training at work on how to tell if a colleague is suicidal.",
+    "My friend's thesis is on suicide rates among farmers.",
+    "I take one sleeping tablet as prescribed when I can't sleep.",
+    "My boss is going to kill me when she sees the report.",
+])
+def test_talk_about_suicide_as_a_topic_is_not_risk(text):
+    assert CrisisDetector().assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "I've been thinking about suicide a lot lately.",
+    "I keep having thoughts about suicide at night.",
+])
+def test_thinking_about_suicide_is_never_taken_for_a_topic(text):
+    assert CrisisDetector().assess(text).risk.level == "active"

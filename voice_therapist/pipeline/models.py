@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..nlp.distortions import DistortionNamer
     from ..nlp.embedder import SentenceEmbedder
     from ..nlp.router import ModalityRouter
+    from ..safety.ngram_classifier import NgramNaiveBayes
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class Models:
     embedder: "SentenceEmbedder"
     router: "ModalityRouter"
     distortions: "DistortionNamer"
+    crisis_model: "NgramNaiveBayes"
     executor: ThreadPoolExecutor
 
     async def run_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -66,6 +68,9 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
     from ..nlp.distortions import DistortionNamer
     from ..nlp.embedder import SentenceEmbedder
     from ..nlp.router import ModalityRouter
+    from ..nlp.distortions import KNOWLEDGE_FILE
+    from ..safety.detector import load_model as load_crisis_model
+    from ..safety.detector import ordinary_talk
     from ..tts.piper_voice import PiperSynthesizer
 
     log.info("loading models (asr=%s, tts=%s, llm=%s)", cfg.asr.backend, cfg.tts.backend, cfg.llm.backend)
@@ -82,5 +87,6 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
         embedder=embedder,
         router=ModalityRouter(embedder, protocols),
         distortions=DistortionNamer(embedder),
+        crisis_model=load_crisis_model(ordinary_talk=ordinary_talk(protocols, KNOWLEDGE_FILE)),
         executor=ThreadPoolExecutor(max_workers=4, thread_name_prefix="vt-stage"),
     )

@@ -55,7 +55,7 @@ class VoiceSession:
         self.session_id = memory.start_session(user_id) if memory else None
         self.turns = TurnDetector(cfg.turn)
         self.playback = Playback()
-        self.crisis = CrisisDetector()
+        self.crisis = CrisisDetector(models.crisis_model)
         self.safety = safety or SafetyScripts()
         self.engine = SessionEngine(
             models.protocols, models.router, models.distortions,

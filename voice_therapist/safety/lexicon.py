@@ -12,12 +12,30 @@ SELF = r"(?:my ?self|me)"
 
 PATTERNS: dict[str, list[str]] = {
     "imminent": [
+        r"\b(?:i'?m|i am|standing|sitting) on (?:the|a) (?:ledge|edge|bridge|roof|tracks|railing)\b",
+        r"\b(?:kill|end|off) (?:my ?self|my life|it)\b.*\b(?:right now|tonight|now)\b",
+        r"\b(?:about to|going to|gonna) (?:take|swallow) (?:them|the pills|it all|all of them)\b",
+        r"\b(?:pills|tablets|knife|rope|gun) (?:is |are )?(?:in (?:my|front of me)|right here|counted out)\b.*\b(?:now|about to|going to)\b",
+        r"\b(?:at|on) the (?:station|platform|tracks|bridge|roof|ledge)\b.*\b(?:going to|gonna|about to) (?:step|jump)\b",
         rf"\b(?:going to|gonna|about to|ready to) (?:kill {SELF}|end (?:it|my life)|jump|take (?:them|the pills|all))\b.*\b(?:now|tonight|right now)\b",
         r"\b(?:i(?:'ve| have) (?:already )?(?:taken|swallowed)) (?:all|a lot of|too many|the whole)\b",
         r"\b(?:standing|sitting) on (?:the|a) (?:edge|ledge|bridge|roof)\b",
         r"\bthis is (?:goodbye|my last)\b",
     ],
     "plan": [
+        r"\boverdos\w*\b",
+        r"\b(?:whole|entire|full) (?:bottle|box|packet|pack) of\b.*\b(?:enough|too many|die|kill|survive)\b",
+        r"\bif i took (?:all|the whole|my whole|every)\b",
+        r"\b(?:bridge|building|tower|cliff|car park|roof)s?\b.*\b(?:survive|the fall|high enough|metres|meters|feet|storeys|stories)\b",
+        r"\b(?:gun|rifle|shotgun|knife|blade|razor)\b.*\b(?:on|at) my ?self\b",
+        r"\b(?:keep|take|rehome|look after) (?:her|him|them|my (?:cat|dog|pets?|kids?)) (?:permanently|for good|forever)\b",
+        r"\b(?:burn|burned|burnt|cut|scratch)\w* my ?self\b.*\b(?:again|tonight|later|right now)\b",
+        r"\b(?:going to|gonna|planning to|plan to|will) do it (?:when|after|on|this|next|tonight|tomorrow)\b",
+        r"\bplanning (?:to|on) (?:jump|hang|drive (?:into|off)|overdose|end (?:it|my life)|kill)\w*",
+        r"\bafter i'?m gone\b",
+        r"\b(?:set up|tied|bought|got) (?:a|the) (?:rope|noose)\b",
+        r"\b(?:saving|saved|stockpil\w+|hoard\w*|count(?:ed|ing)?(?: out)?) (?:up )?(?:my |the |all )?(?:pills|tablets|meds|medication)\b",
+        r"\bstep (?:out )?in front of (?:it|a|the) (?:train|bus|truck|express)?\b",
         r"\b(?:i have|i've got|got) (?:a|the) (?:plan|rope|gun|pills saved)\b",
         r"\b(?:how many|how much) (?:of )?(?:my |these |the )?(?:sleeping )?(?:pills|tablets|paracetamol)\b.*\b(?:too many|enough|kill|die|lethal)\b",
         r"\bwhat (?:bridges?|buildings?|heights?)\b.*\b(?:higher|high|tall)\b",
@@ -27,11 +45,23 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:i'm|i am) (?:cutting|hurting) (?:myself|my self)\b",
     ],
     "active": [
+        r"\b(?:just )?end(?:ing)? it(?: all)? (?:for good|tonight|now|forever)\b",
+        r"\bjust (?:end|ending) it\b",
+        r"\b(?:off|unalive) my ?self\b|\bunalive\b",
+        r"\b(?:burn|burned|burnt|cut|scratch|starve)\w* my ?self\b",
         rf"\b(?:kill(?:ing)? {SELF}|end(?:ing)? my (?:own )?life|take my (?:own )?life|suicid\w*|suicide all)\b",
         rf"\b(?:hurt|harm|cut)(?:ing)? {SELF}\b",
         r"\bself[- ]?harm\w*\b",
     ],
     "passive": [
+        r"\bnever (?:have to )?wake up\b",
+        r"\b(?:crash(?:ed)?|hit|died?) and (?:didn't|don't|not|never) (?:make it|wake up|come back)\b",
+        r"\b(?:so|then) i (?:don't|wouldn't) (?:have to )?be here (?:anymore|any more)\b",
+        r"\bsomething (?:will|would|to) happen to me\b",
+        r"\bwish(?:ing)? (?:i'?d|i would|i could|i might|that i'?d) (?:[\w']+ ){0,5}(?:die|dead|not exist|disappear|not wake)\b",
+        r"\b(?:rather|prefer to) (?:be dead|not be alive|not exist|be in the ground)\b",
+        r"\b(?:should have|could have|had) taken me instead\b",
+        r"\bhope (?:the \w+ (?:goes down|crashes)|i (?:die|don't make it|get hit))\b",
         r"\b(?:wish|want|wanted|wanting) (?:i was|i were|to be) dead\b",
         r"\b(?:wish|hope) i (?:wouldn't|would not|didn't|did not|won't|don't) wake up\b",
         r"\b(?:not|never) (?:to )?wake up\b",
@@ -55,9 +85,18 @@ PATTERNS: dict[str, list[str]] = {
     ],
 }
 
-# Figures of speech that use crisis words; checked first, and removed before matching.
+# Figures of speech and talk about suicide as a topic (research, media, training, other
+# people's history); removed before matching. A model-only flag on such a sentence does not count.
 IDIOMS = [
-    r"\b(?:is|was|are|'s|keeps|kept) killing me\b",
+    r"\b(?:is|was|are|'s|keeps|kept)(?: \w+)? killing me\b",
+    r"\b(?:he|she|they|my \w+|mum|mom|dad) (?:is|'s|are|'re) (?:going to|gonna) kill me\b",
+    r"\bsuicid\w* (?:prevention|awareness|rates?|hotlines?|training|statistics|research|walk|charity)\b",
+    r"\b(?:podcast|film|movie|documentary|book|novel|article|lecture|show|series|story|news|thesis|paper|"
+    r"essay|class|course|video|song|report) (?:[\w']+ ){0,3}(?:about|on) (?:[\w']+ ){0,3}suicid\w*",
+    r"\b(?:spot|notice|help|tell) (?:if |when |whether )?(?:[\w']+ ){0,2}(?:is|are|was|seems?) suicidal\b",
+    r"\bdie happy\b",
+    r"\b(?:as prescribed|prescribed|like (?:my )?(?:gp|doctor|psychiatrist|nurse) (?:said|told me|prescribed))\b",
+    r"\b(?:goodbye|farewell|leaving) (?:card|party|do|drinks|lunch|present|gift)\b",
     r"\bdying (?:to|for)\b",
     r"\bdead (?:tired|beat|on|serious|end)\b",
     r"\bkill(?:ing)? (?:time|it)\b(?! now)",
@@ -72,6 +111,12 @@ _IDIOMS = [re.compile(p, re.I) for p in IDIOMS]
 class LexiconHit:
     level: str
     pattern: str
+
+
+def neutralized(text: str) -> bool:
+    """The sentence uses crisis words as a figure of speech or as a topic."""
+    lowered = text.lower().replace("’", "'")
+    return any(idiom.search(lowered) for idiom in _IDIOMS)
 
 
 def scan(text: str) -> list[LexiconHit]:

@@ -1,0 +1,54 @@
+"""Prints how the crisis detector does on held-out data, with its per-utterance latency.
+
+Usage: .venv/bin/python scripts/bench_crisis.py [--json FILE]
+Targets (issue 4): recall >= 0.97 for passive and up; every plan/imminent line at active or
+above; <= 5% false positives on hard negatives; <= 5 ms per utterance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from voice_therapist.bench.crisis import ordinary_false_positives, reddit_users, spoken_set
+from voice_therapist.dialogue.protocol import load_protocols
+from voice_therapist.nlp.distortions import KNOWLEDGE_FILE
+from voice_therapist.safety.detector import load_model, ordinary_talk
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--json")
+    parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--set", default="crisis_test.jsonl", help="crisis_test.jsonl (blind) or crisis_eval.jsonl (dev)")
+    args = parser.parse_args()
+    model = load_model(ordinary_talk=ordinary_talk(load_protocols(), KNOWLEDGE_FILE))
+    spoken = spoken_set(ROOT / "tests" / "data" / args.set, model)
+    ordinary = ordinary_false_positives(ROOT / "tests" / "data" / "routing_eval.jsonl", model)
+    reddit = reddit_users(model)
+    print(f"| spoken-style set (tests/data/{args.set}) | value | target |\n|---|---|---|")
+    print(f"| lines | {spoken['n']} | >= 300 |")
+    print(f"| recall, passive and up | {spoken['recall_passive_and_up']} | >= 0.97 |")
+    print(f"| plan/imminent flagged at active or above | {spoken['plan_imminent_flagged_active_or_above']} | 1.0 |")
+    print(f"| false positives on hard negatives | {spoken['hard_negative_false_positive_rate']} | <= 0.05 |")
+    print(f"| harm to others / abuse on their own paths | {spoken['separate_paths_recall']} | |")
+    print(f"| exact level | {spoken['exact_level_accuracy']} | |")
+    print(f"| ms per utterance, median / max | {spoken['ms_median']} / {spoken['ms_max']} | <= 5 |")
+    print(f"| ordinary talk flagged passive or above (routing_eval, {ordinary['n']} lines) | {ordinary['passive_or_above']} | |")
+    print(f"| ordinary talk flagged watch | {ordinary['watch']} | |")
+    print("\n| Reddit C-SSRS, per user | value |\n|---|---|")
+    print(f"| recall, Ideation + Behavior + Attempt users | {reddit['recall_ideation_behavior_attempt']} |")
+    print(f"| flag rate, Supportive users | {reddit['flag_rate_supportive']} |")
+    print(f"| flag rate, Indicator users | {reddit['flag_rate_indicator']} |")
+    if args.show_errors:
+        print("\nmissed:", *spoken["misses"], sep="\n  ")
+        print("\nfalse positives:", *spoken["false_positives"], sep="\n  ")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"spoken": spoken, "ordinary": ordinary, "reddit": reddit}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

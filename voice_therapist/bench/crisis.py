@@ -1,0 +1,86 @@
+"""Measures the crisis detector: a spoken-style set written by the project, and Reddit C-SSRS.
+
+Each spoken line is judged alone, by a fresh detector. Reddit users are judged per user, as
+the dataset README asks: a user is flagged when any one of their posts is flagged.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+import statistics
+import time
+from pathlib import Path
+
+from ..safety.detector import CrisisDetector
+from ..safety.levels import at_least
+from .classifiers import DATASETS
+
+AT_RISK = {"passive", "active", "plan", "imminent"}
+
+
+def spoken_set(path: Path, model) -> dict:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    timings, results = [], []
+    for row in rows:
+        start = time.perf_counter()
+        level = CrisisDetector(model).assess(row["text"]).risk.level
+        timings.append((time.perf_counter() - start) * 1000)
+        results.append((row, level))
+    at_risk = [(r, lvl) for r, lvl in results if r["level"] in AT_RISK]
+    severe = [(r, lvl) for r, lvl in results if r["level"] in ("plan", "imminent")]
+    hard = [(r, lvl) for r, lvl in results if r.get("hard_negative")]
+    separate = [(r, lvl) for r, lvl in results if r["level"] in ("harm_others", "abuse")]
+    caught = [at_least(lvl, "passive") and lvl not in ("harm_others", "abuse") for _, lvl in at_risk]
+    return {
+        "n": len(rows),
+        "recall_passive_and_up": round(sum(caught) / max(1, len(at_risk)), 3),
+        "plan_imminent_flagged_active_or_above": round(
+            sum(at_least(lvl, "active") for _, lvl in severe) / max(1, len(severe)), 3),
+        "hard_negative_false_positive_rate": round(sum(lvl != "none" for _, lvl in hard) / max(1, len(hard)), 3),
+        "separate_paths_recall": round(sum(lvl == r["level"] for r, lvl in separate) / max(1, len(separate)), 3),
+        "exact_level_accuracy": round(sum(lvl == r["level"] for r, lvl in results) / len(results), 3),
+        "ms_median": round(statistics.median(timings), 3),
+        "ms_max": round(max(timings), 3),
+        "misses": [(r["text"], lvl) for (r, lvl), ok in zip(at_risk, caught) if not ok][:20],
+        "false_positives": [(r["text"], lvl) for r, lvl in hard if lvl != "none"][:20],
+    }
+
+
+def ordinary_false_positives(path: Path, model) -> dict:
+    """How often everyday therapy talk, with no risk in it, is flagged."""
+    texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    levels = [CrisisDetector(model).assess(text).risk.level for text in texts]
+    return {"n": len(texts),
+            "passive_or_above": round(sum(at_least(lvl, "passive") for lvl in levels) / len(texts), 3),
+            "watch": round(sum(lvl == "watch" for lvl in levels) / len(texts), 3)}
+
+
+def reddit_users(model, root: Path = DATASETS) -> dict:
+    csv.field_size_limit(1 << 30)
+    with (root / "reddit-cssrs" / "500_Reddit_users_posts_labels.csv").open(encoding="utf-8") as fh:
+        users = list(csv.DictReader(fh))
+    flagged: dict[str, list[bool]] = {}
+    for user in users:
+        posts = _posts(user["Post"])
+        detector = CrisisDetector(model)
+        hit = any(at_least(detector.assess(post).risk.level, "passive") for post in posts)
+        flagged.setdefault(user["Label"], []).append(hit)
+    risky = [hit for label in ("Ideation", "Behavior", "Attempt") for hit in flagged.get(label, [])]
+    return {
+        "recall_ideation_behavior_attempt": round(sum(risky) / max(1, len(risky)), 3),
+        "flag_rate_supportive": round(sum(flagged["Supportive"]) / len(flagged["Supportive"]), 3),
+        "flag_rate_indicator": round(sum(flagged["Indicator"]) / len(flagged["Indicator"]), 3),
+        "per_label": {label: round(sum(v) / len(v), 3) for label, v in flagged.items()},
+    }
+
+
+def _posts(field: str) -> list[str]:
+    """The list of posts in a CSV cell; some cells are not valid Python literals."""
+    try:
+        return [str(p) for p in ast.literal_eval(field)]
+    except (ValueError, SyntaxError):
+        body = field.strip().removeprefix("[").removesuffix("]").strip("'\"")
+        return re.split(r"['\"],\s*['\"]", body)
