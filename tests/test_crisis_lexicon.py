@@ -54,3 +54,17 @@ def test_talk_about_suicide_as_a_topic_is_not_risk(text):
 ])
 def test_thinking_about_suicide_is_never_taken_for_a_topic(text):
     assert CrisisDetector().assess(text).risk.level == "active"
+
+
+def test_greetings_and_ordinary_talk_are_not_flagged_by_the_model():
+    from voice_therapist.dialogue.protocol import load_protocols
+    from voice_therapist.nlp.distortions import KNOWLEDGE_FILE
+    from voice_therapist.safety.detector import load_model, ordinary_talk
+
+    model = load_model(ordinary_talk=ordinary_talk(load_protocols(), KNOWLEDGE_FILE))
+    for text in ["Hello.", "Hey.", "Hi there.", "About a four."]:
+        assert CrisisDetector(model).assess(text).risk.level == "none", text
+    for text in ["I just need to vent, honestly.", "My wife and I keep fighting."]:
+        assert CrisisDetector(model).assess(text).risk.level in ("none", "watch"), text  # never the crisis path
+    assert CrisisDetector(model).assess("I keep thinking it would be easier if I wasn't alive").risk.level != "none"
+

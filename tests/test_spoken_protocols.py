@@ -103,8 +103,9 @@ async def test_each_modality_reaches_its_last_step(modality, cfg, models, tmp_pa
     events: list[dict] = []
     memory = MemoryStore(tmp_path / "memory.sqlite3")
     session = VoiceSession(pinned, models, events.append, user_id="sam", memory=memory)
-    # One spare line: a misheard mood rating is asked again, and that costs a turn.
-    await run_wav_session(session, spoken(SESSIONS[modality] + ["Yes, that sounds right."]), paced=False)
+    # Spare lines: a misheard rating is asked again, and a gentle safety check-in (watch)
+    # pauses the protocol for a turn; each costs one line.
+    await run_wav_session(session, spoken(SESSIONS[modality] + ["Yes, that sounds right.", "Okay."]), paced=False)
     steps = [t["step"] for t in events if t["type"] == "turn"]
     last_step = models.protocols.modalities[modality].steps[-1].id
     assert last_step in steps, steps

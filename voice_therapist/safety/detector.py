@@ -26,6 +26,7 @@ MODEL_THRESHOLD = 0.6  # the model's posterior for a risk level must reach this 
 CONTEXT_TURNS = 3  # the utterance and the two before it are also read as one
 WATCHES_TO_ASK = 3  # hopelessness said this often is treated as a wish to be dead: ask directly
 STRESS_TO_WATCH = 0.8  # a very tense voice alone raises none to watch, never higher
+MODEL_MIN_WORDS = 4  # under this the model has too little evidence ("Hello." was flagged); the lexicon still reads it
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class CrisisDetector:
         self._watches = 0
 
     def _model_level(self, text: str) -> tuple[str, float]:
-        if self.model is None:
+        if self.model is None or len(text.split()) < MODEL_MIN_WORDS:
             return "none", 0.0
         posteriors = self.model.posteriors(text)
         label = max(posteriors, key=posteriors.get)
@@ -76,11 +77,13 @@ class CrisisDetector:
         level, p = self._model_level(text)
         # An idiom or talk about suicide as a topic vetoes the model, never the lexicon.
         if level != "none" and (found or not neutralized(text)):
-            found.append(level)
             reasons.add(f"model:{level}:{p:.2f}")
+            # Alone, the model flagged 2.4% of ordinary talk ("I just need to vent"): it may
+            # prompt a gentle check-in (watch); the higher levels need the lexicon's evidence.
+            found.append(level if found else "watch")
         if self._recent:
             joined = " ".join([*self._recent, text])
-            context = [h.level for h in scan(joined)] + [self._model_level(joined)[0]]
+            context = [h.level for h in scan(joined)]
             raised_by_context = [lvl for lvl in context if lvl != "none" and lvl not in found]
             if raised_by_context:
                 found += raised_by_context
