@@ -61,8 +61,3 @@ def frames(pcm: np.ndarray) -> list[np.ndarray]:
         pcm = np.concatenate([pcm, np.zeros(FRAME_SAMPLES - pcm.size % FRAME_SAMPLES, np.int16)])
     return [pcm[i:i + FRAME_SAMPLES] for i in range(0, pcm.size, FRAME_SAMPLES)]
 
-
-def rms(pcm: np.ndarray) -> float:
-    if pcm.size == 0:
-        return 0.0
-    return float(np.sqrt(np.mean(to_float(pcm) ** 2)))

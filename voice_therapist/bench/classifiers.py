@@ -8,7 +8,6 @@ labels it could not also give.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from pathlib import Path
@@ -70,7 +69,3 @@ def routing_items(path: Path) -> list[tuple[str, set[str]]]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [(row["text"], {row["label"]}) for row in rows]
 
-
-def reframing_thoughts(root: Path = DATASETS) -> list[str]:
-    with (root / "thinking-traps" / "reframing_dataset.csv").open(encoding="utf-8") as fh:
-        return [row["thought"] for row in csv.DictReader(fh)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 from ..config import ChunkerConfig, LlmConfig
@@ -33,9 +33,10 @@ class Sentence:
 
 class Responder:
     def __init__(self, llm: ChatModel | None, llm_cfg: LlmConfig, chunker_cfg: ChunkerConfig,
-                 emit: Callable[[object], None], relevance: Callable[[str, list[str]], float] | None = None):
+                 emit: Callable[[object], None],
+                 relevance: Callable[[str, list[str]], Awaitable[float]] | None = None):
         self._llm = llm
-        self._relevance = relevance  # highest similarity of a text to its anchors
+        self._relevance = relevance  # highest similarity of a text to its anchors, computed off the loop
         self._llm_cfg = llm_cfg
         self._chunker_cfg = chunker_cfg
         self._emit = emit
@@ -70,14 +71,14 @@ class Responder:
             for text in self.scripted_pieces(sentences[-1]):
                 yield Sentence(text, "scripted")
 
-    def _judge(self, text: str, said: list[str], sentences: int, words: int, user_text: str, line: str) -> Verdict:
+    async def _judge(self, text: str, said: list[str], sentences: int, words: int, user_text: str, line: str) -> Verdict:
         verdict = check_sentence(text, sentences, words)
         if verdict.ok:
             verdict = fits_the_mood(text, user_text)
         if verdict.ok and repeats(text, said):
             verdict = Verdict(False, "repetition")
         if verdict.ok and self._relevance and not is_acknowledgement(text):
-            if self._relevance(text, [user_text, line]) < RELEVANCE_FLOOR:
+            if await self._relevance(text, [user_text, line]) < RELEVANCE_FLOOR:
                 verdict = Verdict(False, "off_topic")
         return verdict
 
@@ -103,7 +104,7 @@ class Responder:
                     pieces = chunker.push(piece)
                     done = False
                 for text in pieces:
-                    verdict = self._judge(text, said, sentences, words, user_text, line)
+                    verdict = await self._judge(text, said, sentences, words, user_text, line)
                     if not verdict.ok:
                         if sentences == 0:
                             self._emit(ErrorEvent(stage="guard", message=f"reply replaced by script: {verdict.reason}"))

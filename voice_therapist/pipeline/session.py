@@ -62,7 +62,7 @@ class VoiceSession:
             memory.memory_context(user_id) if memory else MemoryContext(),
             budget_minutes=cfg.session.budget_minutes, pinned=cfg.session.modality or None)
         self.responder = Responder(models.llm, cfg.llm, cfg.chunker, self._emit,
-                                   relevance=functools.partial(relevance, models.embedder))
+                                   relevance=functools.partial(models.run_blocking, relevance, models.embedder))
         self.history: list[dict[str, str]] = []
         self._frame_walls: deque[tuple[float, float]] = deque(maxlen=400)
         self._next_frame_ms = 0.0
@@ -144,11 +144,11 @@ class VoiceSession:
         for frame in signal.preroll:
             self._transcriber.feed(frame)
         self._emit(SpeechStarted(t_ms=signal.t_ms))
+        # While a reply is on its way the detector always reports BARGE_IN first, so speech
+        # over an active reply is checked (words or "mm-hm?") before it can interrupt.
         if self._barge_in_detected:
             self._barge_in_detected = False
             self._barge_check = self._spawn(self._check_barge_in(self._transcriber))
-        elif self._active is not None:
-            self.interrupt()  # spoke again before the reply was heard
         if not self.assistant_active:
             self._prefill()
 
@@ -226,7 +226,7 @@ class VoiceSession:
             end_of_speech_wall=self._wall_at(end_ms, now),
             transcriber=transcriber,
         )
-        return record, self._spawn(self._respond(record, transcriber))
+        return record, self._spawn(self._respond(record))
 
     def _drop_pending(self) -> None:
         if self._pending is not None:
@@ -239,19 +239,19 @@ class VoiceSession:
         self._active, self._reply_task = record, task
         record.committed.set()
 
-    async def _respond(self, record: TurnRecord, transcriber: TurnTranscriber) -> None:
+    async def _respond(self, record: TurnRecord) -> None:
         try:
-            await self._reply(record, transcriber)
+            await self._reply(record)
         except asyncio.CancelledError:
             raise
         except Exception:
             self._finish(record)  # whatever was queued still plays; the session goes on
             raise
 
-    async def _reply(self, record: TurnRecord, transcriber: TurnTranscriber) -> None:
+    async def _reply(self, record: TurnRecord) -> None:
         carried = list(self._carry)
         heard = [c if isinstance(c, str) else await c.final() for c in carried]
-        heard.append(await transcriber.final())
+        heard.append(await record.transcriber.final())
         record.mark("asr_final")
         text = " ".join(h for h in heard if h).strip()
         if not text:
@@ -262,7 +262,7 @@ class VoiceSession:
         record.mark("crisis_check")
         context = TurnContext(elapsed_s=record.speech_end_ms / 1000,
                               at_risk=at_least(assessment.session_level, "passive"))
-        plan = self.engine.plan(text, context)
+        plan = await self.models.run_blocking(self.engine.plan, text, context)
         safety_line = self._safety_line(assessment)
         if safety_line is not None:
             sentences = _scripted(self.responder.scripted_pieces(safety_line))
@@ -272,19 +272,23 @@ class VoiceSession:
             sentences = self.responder.reply(plan.move, plan.goal, plan.example, self._llm_history(), text,
                                              on_first_token=lambda: record.mark("llm_first_token"))
         applied = False
-        async for sentence in sentences:
-            record.mark("llm_first_token")
-            audio = await self.models.run_blocking(self.models.tts.synthesize, sentence.text)
-            record.mark("tts_first_audio")
+
+        async def apply_once() -> None:
+            # Nothing counts until the endpoint confirms the turn; then it counts exactly once.
+            nonlocal applied
             if not applied:
                 await record.committed.wait()
                 self._apply_turn(record, text, assessment, plan if safety_line is None else None, carried)
                 applied = True
+
+        async for sentence in sentences:
+            record.mark("llm_first_token")
+            audio = await self.models.run_blocking(self.models.tts.synthesize, sentence.text)
+            record.mark("tts_first_audio")
+            await apply_once()
             record.sources.append(sentence.source)
             self.playback.enqueue(record.reply_id, sentence.text, audio)
-        if not applied:
-            await record.committed.wait()
-            self._apply_turn(record, text, assessment, plan if safety_line is None else None, carried)
+        await apply_once()
         if self.playback.close_reply(record.reply_id):
             self._finish(record)
 
@@ -338,9 +342,10 @@ class VoiceSession:
             self.history.append({"role": "assistant", "content": spoken})
         self.playback.forget(record.reply_id)
         if record.user_text:
-            self._emit(record.to_event())
+            event = record.to_event()
+            self._emit(event)
             log.info("turn %d done: source=%s risk=%s latency=%s", record.index,
-                     record.to_event()["reply_source"], record.risk, record.latency_ms())
+                     event["reply_source"], record.risk, event["latency_ms"])
 
     # --- plumbing -------------------------------------------------------------------------
     def _emit(self, event: Any) -> None:
