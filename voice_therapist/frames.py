@@ -73,3 +73,16 @@ class Backchannel(Frame):
 class ErrorEvent(Frame):
     stage: str
     message: str
+
+
+@dataclass(frozen=True)
+class Prosody(Frame):
+    stress: float  # 0 calm .. 1 tense, against this user's own baseline
+    drivers: tuple[str, ...] = ()  # the features that moved it most, e.g. "f0_mean+", "rate+"
+    baseline_ready: bool = False  # False while the baseline is still being learned
+
+
+@dataclass(frozen=True)
+class Escalated(Frame):
+    level: str  # the risk level that sent an event to the human on-call channel
+    delivered: bool  # False: kept in the durable queue and retried
