@@ -35,3 +35,19 @@ def artifacts():
 def _private_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("VOICE_THERAPIST_DATA_DIR", str(tmp_path / "data"))
 
+
+
+@pytest.fixture
+def webhook():
+    """start(port=None, statuses=()) -> Webhook; every server started is shut down after the test."""
+    from .webhook import Webhook, free_port
+
+    started: list[Webhook] = []
+
+    def start(port: int | None = None, statuses: tuple[int, ...] = ()) -> Webhook:
+        started.append(Webhook(port or free_port(), statuses))
+        return started[-1]
+
+    yield start
+    for hook in started:
+        hook.close()
