@@ -18,7 +18,7 @@ class ExemplarClassifier:
         self._embedder = embedder
         self._top_k = top_k  # a label's score is the mean similarity of its k nearest exemplars
         self.labels = list(exemplars)
-        self._matrices = [embedder.embed(exemplars[label]) for label in self.labels]
+        self._matrices = [embedder.embed_exemplars(exemplars[label]) for label in self.labels]
 
     def scores(self, text: str) -> dict[str, float]:
         vector = self._embedder.embed([text])[0]
