@@ -13,8 +13,8 @@ from pathlib import Path
 
 from voice_therapist.bench.crisis import ordinary_false_positives, reddit_users, spoken_set
 from voice_therapist.dialogue.protocol import load_protocols
-from voice_therapist.nlp.distortions import KNOWLEDGE_FILE
-from voice_therapist.safety.detector import load_model, ordinary_talk
+from voice_therapist.nlp.embedder import SentenceEmbedder
+from voice_therapist.safety.detector import load_models
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,12 +23,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--no-reddit", action="store_true", help="skip the Reddit users (minutes: long posts)")
     parser.add_argument("--set", default="crisis_test.jsonl", help="crisis_test.jsonl (blind) or crisis_eval.jsonl (dev)")
     args = parser.parse_args()
-    model = load_model(ordinary_talk=ordinary_talk(load_protocols(), KNOWLEDGE_FILE))
-    spoken = spoken_set(ROOT / "tests" / "data" / args.set, model)
-    ordinary = ordinary_false_positives(ROOT / "tests" / "data" / "routing_eval.jsonl", model)
-    reddit = reddit_users(model)
+    models = load_models(load_protocols(), SentenceEmbedder())
+    spoken = spoken_set(ROOT / "tests" / "data" / args.set, models)
+    ordinary = ordinary_false_positives(ROOT / "tests" / "data" / "routing_eval.jsonl", models)
+    reddit = None if args.no_reddit else reddit_users(models)
     print(f"| spoken-style set (tests/data/{args.set}) | value | target |\n|---|---|---|")
     print(f"| lines | {spoken['n']} | >= 300 |")
     print(f"| recall, passive and up | {spoken['recall_passive_and_up']} | >= 0.97 |")
@@ -39,10 +40,11 @@ def main() -> None:
     print(f"| ms per utterance, median / max | {spoken['ms_median']} / {spoken['ms_max']} | <= 5 |")
     print(f"| ordinary talk flagged passive or above (routing_eval, {ordinary['n']} lines) | {ordinary['passive_or_above']} | |")
     print(f"| ordinary talk flagged watch | {ordinary['watch']} | |")
-    print("\n| Reddit C-SSRS, per user | value |\n|---|---|")
-    print(f"| recall, Ideation + Behavior + Attempt users | {reddit['recall_ideation_behavior_attempt']} |")
-    print(f"| flag rate, Supportive users | {reddit['flag_rate_supportive']} |")
-    print(f"| flag rate, Indicator users | {reddit['flag_rate_indicator']} |")
+    if reddit:
+        print("\n| Reddit C-SSRS, per user | value |\n|---|---|")
+        print(f"| recall, Ideation + Behavior + Attempt users | {reddit['recall_ideation_behavior_attempt']} |")
+        print(f"| flag rate, Supportive users | {reddit['flag_rate_supportive']} |")
+        print(f"| flag rate, Indicator users | {reddit['flag_rate_indicator']} |")
     if args.show_errors:
         print("\nmissed:", *spoken["misses"], sep="\n  ")
         print("\nfalse positives:", *spoken["false_positives"], sep="\n  ")

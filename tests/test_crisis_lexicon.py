@@ -58,10 +58,9 @@ def test_thinking_about_suicide_is_never_taken_for_a_topic(text):
 
 def test_greetings_and_ordinary_talk_are_not_flagged_by_the_model():
     from voice_therapist.dialogue.protocol import load_protocols
-    from voice_therapist.nlp.distortions import KNOWLEDGE_FILE
-    from voice_therapist.safety.detector import load_model, ordinary_talk
+    from voice_therapist.safety.detector import load_models
 
-    model = load_model(ordinary_talk=ordinary_talk(load_protocols(), KNOWLEDGE_FILE))
+    model = load_models(load_protocols())
     for text in ["Hello.", "Hey.", "Hi there.", "About a four."]:
         assert CrisisDetector(model).assess(text).risk.level == "none", text
     for text in ["I just need to vent, honestly.", "My wife and I keep fighting."]:

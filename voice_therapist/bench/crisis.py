@@ -21,12 +21,12 @@ from .classifiers import DATASETS
 AT_RISK = {"passive", "active", "plan", "imminent"}
 
 
-def spoken_set(path: Path, model) -> dict:
+def spoken_set(path: Path, models) -> dict:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     timings, results = [], []
     for row in rows:
         start = time.perf_counter()
-        level = CrisisDetector(model).assess(row["text"]).risk.level
+        level = CrisisDetector(models).assess(row["text"]).risk.level
         timings.append((time.perf_counter() - start) * 1000)
         results.append((row, level))
     at_risk = [(r, lvl) for r, lvl in results if r["level"] in AT_RISK]
@@ -49,23 +49,23 @@ def spoken_set(path: Path, model) -> dict:
     }
 
 
-def ordinary_false_positives(path: Path, model) -> dict:
+def ordinary_false_positives(path: Path, models) -> dict:
     """How often everyday therapy talk, with no risk in it, is flagged."""
     texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    levels = [CrisisDetector(model).assess(text).risk.level for text in texts]
+    levels = [CrisisDetector(models).assess(text).risk.level for text in texts]
     return {"n": len(texts),
             "passive_or_above": round(sum(at_least(lvl, "passive") for lvl in levels) / len(texts), 3),
             "watch": round(sum(lvl == "watch" for lvl in levels) / len(texts), 3)}
 
 
-def reddit_users(model, root: Path = DATASETS) -> dict:
+def reddit_users(models, root: Path = DATASETS) -> dict:
     csv.field_size_limit(1 << 30)
     with (root / "reddit-cssrs" / "500_Reddit_users_posts_labels.csv").open(encoding="utf-8") as fh:
         users = list(csv.DictReader(fh))
     flagged: dict[str, list[bool]] = {}
     for user in users:
         posts = _posts(user["Post"])
-        detector = CrisisDetector(model)
+        detector = CrisisDetector(models)
         hit = any(at_least(detector.assess(post).risk.level, "passive") for post in posts)
         flagged.setdefault(user["Label"], []).append(hit)
     risky = [hit for label in ("Ideation", "Behavior", "Attempt") for hit in flagged.get(label, [])]

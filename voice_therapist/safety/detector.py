@@ -1,8 +1,8 @@
 """The crisis detector: a level for each final transcript, with memory across the session.
 
-Two inspectable layers: the lexicon's patterns (lexicon.py) and a small trained model over
-the project's exemplars (ngram_classifier.py). The higher level wins; neither ever lowers
-the other. Risk builds up over a conversation: it never resets on a calm sentence, the last
+Three inspectable layers: the lexicon's patterns (lexicon.py), the nearest written exemplar
+over sentence embeddings (semantic.py), and a small trained n-gram model over the same
+exemplars (ngram_classifier.py). The highest level wins; none ever lowers another. Risk builds up over a conversation: it never resets on a calm sentence, the last
 few utterances are also read together (a veiled statement is often spread over turns), and
 repeated hopelessness becomes a reason to ask directly. `assess` only reads the session's
 state; `commit` applies an assessment once the turn is certain.
@@ -11,7 +11,7 @@ state; `commit` applies an assessment once the turn is certain.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -20,6 +20,7 @@ from ..frames import Risk
 from .levels import LEVELS, SEPARATE, rank
 from .lexicon import neutralized, scan
 from .ngram_classifier import NgramNaiveBayes
+from .semantic import SemanticCrisisModel
 
 EXEMPLARS_FILE = Path(__file__).resolve().parent.parent.parent / "protocols" / "safety" / "crisis_exemplars.yaml"
 MODEL_THRESHOLD = 0.6  # the model's posterior for a risk level must reach this to count
@@ -36,14 +37,32 @@ class Assessment:
     raised: bool  # this turn took the session to a higher level
     text: str = ""
     watch: bool = False
+    score: float = 0.0  # strength of the evidence for the reported level: 1.0 a lexicon pattern,
+                        # else the semantic similarity or the model's posterior; 0.0 for none
 
 
-def load_model(path: Path = EXEMPLARS_FILE, ordinary_talk: list[str] = ()) -> NgramNaiveBayes:
-    """Trained on the crisis exemplars, with the project's ordinary therapy talk (routing
-    examples, distortion thoughts) added to `none`: without it a third of everyday lines
-    ("my wife and I keep fighting") were flagged."""
+@dataclass(frozen=True)
+class CrisisModels:
+    """The trained parts, loaded once per process and shared by every session's detector."""
+
+    ngram: NgramNaiveBayes | None = None
+    semantic: SemanticCrisisModel | None = None
+
+
+def exemplars(path: Path = EXEMPLARS_FILE, ordinary_talk: list[str] = ()) -> dict[str, list[str]]:
+    """The crisis exemplars, with the project's ordinary therapy talk (routing examples,
+    distortion thoughts) added to `none`: without it a third of everyday lines ("my wife and
+    I keep fighting") were flagged."""
     levels = yaml.safe_load(path.read_text(encoding="utf-8"))["levels"]
-    return NgramNaiveBayes({**levels, "none": [*levels["none"], *ordinary_talk]})
+    return {**levels, "none": [*levels["none"], *ordinary_talk]}
+
+
+def load_models(protocols, embedder=None, path: Path = EXEMPLARS_FILE) -> CrisisModels:
+    """Both trained layers; without an embedder, the n-gram model only (fast, for tests)."""
+    from ..nlp.distortions import KNOWLEDGE_FILE
+
+    written = exemplars(path, ordinary_talk(protocols, KNOWLEDGE_FILE))
+    return CrisisModels(NgramNaiveBayes(written), SemanticCrisisModel(embedder, written) if embedder else None)
 
 
 def ordinary_talk(protocols, distortions_file: Path) -> list[str]:
@@ -53,8 +72,9 @@ def ordinary_talk(protocols, distortions_file: Path) -> list[str]:
 
 
 class CrisisDetector:
-    def __init__(self, model: NgramNaiveBayes | None = None):
-        self.model = model
+    def __init__(self, models: CrisisModels = CrisisModels()):
+        self.model = models.ngram
+        self.semantic = models.semantic
         self.session_level = "none"
         self._recent: deque[str] = deque(maxlen=CONTEXT_TURNS - 1)
         self._watches = 0
@@ -68,40 +88,68 @@ class CrisisDetector:
             return "none", posteriors.get(label, 0.0)
         return label, posteriors[label]
 
-    def assess(self, text: str, stress: float = 0.5) -> Assessment:
+    def assess(self, text: str) -> Assessment:
         reasons: set[str] = set()
         found: list[str] = []
+        strength: dict[str, float] = {}
+
+        def note(level: str, score: float) -> None:
+            found.append(level)
+            strength[level] = max(strength.get(level, 0.0), score)
+
         for hit in scan(text):
-            found.append(hit.level)
+            note(hit.level, 1.0)
             reasons.add(f"lexicon:{hit.level}")
         level, p = self._model_level(text)
-        # An idiom or talk about suicide as a topic vetoes the model, never the lexicon.
-        if level != "none" and (found or not neutralized(text)):
+        near = self.semantic.nearest(text) if self.semantic is not None else None
+        # Alone, the n-gram model flagged 2.4% of ordinary talk ("I just need to vent", "I'm out
+        # of five"): it may prompt a gentle check-in (watch), and only when a risk exemplar is
+        # near too; higher levels need the lexicon or the semantic layer. An idiom or talk about
+        # suicide as a topic vetoes both models, never the lexicon.
+        if level != "none" and (found or not neutralized(text)) and (found or near is None or near.level != "none"):
             reasons.add(f"model:{level}:{p:.2f}")
-            # Alone, the model flagged 2.4% of ordinary talk ("I just need to vent"): it may
-            # prompt a gentle check-in (watch); the higher levels need the lexicon's evidence.
-            found.append(level if found else "watch")
+            note(level if found else "watch", p)
+        if near is not None:
+            # Close to a risk exemplar but nearly as close to an ordinary line: the n-gram
+            # model must agree before it counts.
+            agreed = near.clear or (level != "none" and level not in SEPARATE)
+            if near.level != "none" and agreed and (found or not neutralized(text)):
+                note(near.level, near.similarity)
+                reasons.add(f"semantic:{near.level}:{near.similarity:.2f}")
         if self._recent:
             joined = " ".join([*self._recent, text])
             context = [h.level for h in scan(joined)]
             raised_by_context = [lvl for lvl in context if lvl != "none" and lvl not in found]
             if raised_by_context:
-                found += raised_by_context
+                for lvl in raised_by_context:
+                    note(lvl, 1.0)
                 reasons.add("context")
         separate = [lvl for lvl in found if lvl in SEPARATE]
         scale = max((lvl for lvl in found if lvl in LEVELS), key=rank, default="none")
         watch = scale == "watch"
         if watch and self._watches + 1 >= WATCHES_TO_ASK:
             scale = "passive"
+            strength["passive"] = strength["watch"]
             reasons.add("build_up")
-        if scale == "none" and stress >= STRESS_TO_WATCH:
-            scale = "watch"
-            reasons.add("vocal_stress")
         raised = rank(scale) > rank(self.session_level)
         session_level = scale if raised else self.session_level
         # Harm to others and abuse have their own paths, but never hide a risk to the user's life.
         reported = separate[0] if separate and rank(session_level) < rank("passive") else session_level
-        return Assessment(Risk(level=reported, reasons=tuple(sorted(reasons))), session_level, raised, text, watch)
+        return Assessment(Risk(level=reported, reasons=tuple(sorted(reasons))), session_level, raised, text, watch,
+                          round(strength.get(reported, max(strength.values(), default=0.0)), 3))
+
+    def with_stress(self, assessment: Assessment, stress: float) -> Assessment:
+        """A very tense voice with nothing found in the words asks gently (watch); it never lowers a level."""
+        if assessment.risk.level == "none" and stress >= STRESS_TO_WATCH:
+            return self.raised_to(assessment, "watch", "vocal_stress")
+        return assessment
+
+    def raised_to(self, assessment: Assessment, level: str, reason: str) -> Assessment:
+        """The assessment with the level a screener answer gave ("yes, I've thought about how")."""
+        if rank(level) <= rank(assessment.session_level):
+            return assessment
+        return replace(assessment, risk=Risk(level=level, reasons=tuple(sorted({*assessment.risk.reasons, reason}))),
+                       session_level=level, raised=rank(level) > rank(self.session_level), score=1.0)
 
     def commit(self, assessment: Assessment) -> None:
         if rank(assessment.session_level) > rank(self.session_level):

@@ -34,7 +34,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\bplanning (?:to|on) (?:jump|hang|drive (?:into|off)|overdose|end (?:it|my life)|kill)\w*",
         r"\bafter i'?m gone\b",
         r"\b(?:set up|tied|bought|got) (?:a|the) (?:rope|noose)\b",
-        r"\b(?:saving|saved|stockpil\w+|hoard\w*|count(?:ed|ing)?(?: out)?) (?:up )?(?:my |the |all )?(?:pills|tablets|meds|medication)\b",
+        r"\b(?:saving|saved|stockpil\w+|hoard\w*|count(?:ed|ing)?(?: out)?) (?:up )?(?:my |the |all |[\w']+'s )?"
+        r"(?:pills|tablets|meds|medication|painkillers|tramadol|codeine|paracetamol|insulin|antidepressants)\b",
         r"\bstep (?:out )?in front of (?:it|a|the) (?:train|bus|truck|express)?\b",
         r"\b(?:i have|i've got|got) (?:a|the) (?:plan|rope|gun|pills saved)\b",
         r"\b(?:how many|how much) (?:of )?(?:my |these |the )?(?:sleeping )?(?:pills|tablets|paracetamol)\b.*\b(?:too many|enough|kill|die|lethal)\b",
@@ -100,6 +101,7 @@ IDIOMS = [
     r"\bdying (?:to|for)\b",
     r"\bdead (?:tired|beat|on|serious|end)\b",
     r"\bkill(?:ing)? (?:time|it)\b(?! now)",
+    r"\bkill(?:ing)? (?:the|a|that) (?:lights?|engine|music|noise|mood|spider|wasp|fly|lobster|weeds?|germs|process)\b",
     r"\bi could (?:just )?die of (?:embarrassment|shame)\b",
 ]
 

@@ -1,0 +1,50 @@
+"""The crisis detector's semantic layer: the nearest written exemplar, over sentence embeddings.
+
+Catches what the lexicon's patterns do not spell out ("everyone would be better off without
+me", "I've been giving my things away"). Every decision points at one exemplar in
+protocols/safety/crisis_exemplars.yaml, so a reviewer can see why a line was flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..nlp.embedder import SentenceEmbedder
+
+# Chosen on the development set (tests/data/crisis_eval.jsonl), never on the blind test set:
+# the nearest exemplar must be this close, and this much closer than the nearest ordinary line.
+MIN_SIMILARITY = 0.6
+MARGIN_OVER_NONE = 0.08
+MIN_WORDS = 3  # "Hello." is nearest to something; under this there is too little to go on
+
+
+@dataclass(frozen=True)
+class Nearest:
+    level: str  # the level of the nearest exemplar; "none" when no risk exemplar is close
+    similarity: float
+    exemplar: str
+    clear: bool  # also clearly nearer than any ordinary line: enough on its own
+
+
+class SemanticCrisisModel:
+    def __init__(self, embedder: SentenceEmbedder, exemplars: dict[str, list[str]]):
+        self.embedder = embedder
+        self.texts = [text for texts in exemplars.values() for text in texts]
+        self.labels = np.array([label for label, texts in exemplars.items() for _ in texts])
+        self.matrix = embedder.embed_exemplars(self.texts)
+        self._none = self.labels == "none"
+
+    def nearest(self, text: str) -> Nearest:
+        if len(text.split()) < MIN_WORDS:
+            return Nearest("none", 0.0, "", False)
+        similarities = self.matrix @ self.embedder.embed([text])[0]
+        risky = np.where(self._none, -np.inf, similarities)
+        best = int(np.argmax(risky))
+        similarity = float(similarities[best])
+        if similarity < MIN_SIMILARITY:
+            return Nearest("none", similarity, "", False)
+        nearest_ordinary = float(similarities[self._none].max()) if self._none.any() else -1.0
+        return Nearest(str(self.labels[best]), similarity, self.texts[best],
+                       clear=similarity - nearest_ordinary >= MARGIN_OVER_NONE)
