@@ -1,6 +1,7 @@
 """The session's step machine, turn by turn, with a fixed router and distortion namer."""
 
-from voice_therapist.dialogue.engine import CLOSE, DONE, OPENING, WORKING, MemoryContext, SessionEngine, TurnContext
+from voice_therapist.dialogue.engine import (CLOSE, DONE, OPENING, SAFETY, WORKING, MemoryContext, SessionEngine,
+                                             TurnContext)
 from voice_therapist.dialogue.protocol import load_protocols
 
 PROTOCOLS = load_protocols()
@@ -29,8 +30,8 @@ def engine(**kw):
     return SessionEngine(PROTOCOLS, FixedRouter(kw.pop("modality", "cbt")), FixedNamer(), **kw)
 
 
-def say(e, text, elapsed=60.0, at_risk=False):
-    plan = e.plan(text, TurnContext(elapsed_s=elapsed, at_risk=at_risk))
+def say(e, text, elapsed=60.0, risk="none"):
+    plan = e.plan(text, TurnContext(elapsed_s=elapsed, risk_level=risk))
     e.commit(plan)
     return plan
 
@@ -98,7 +99,52 @@ def test_a_session_at_risk_is_not_closed_by_the_clock():
     e = engine(budget_minutes=20)
     for text in CBT_TURNS[:4]:
         say(e, text)
-    assert say(e, "Yes.", elapsed=17 * 60, at_risk=True).state.phase == WORKING
+    say(e, "Sometimes I wish I wouldn't wake up.", risk="passive")
+    assert say(e, "Yes.", elapsed=17 * 60, risk="passive").state.phase == SAFETY
+
+
+RESOURCES = {"crisis_line": "988", "emergency": "911"}
+
+
+def test_passive_ideation_pauses_cbt_for_the_screener_and_a_saved_safety_plan():
+    e = engine(resources=RESOURCES)
+    for text in CBT_TURNS[:5]:
+        say(e, text)
+    assert e.state.phase == WORKING and e.state.modality == "cbt"
+    plan = say(e, "Honestly sometimes I wish I could just not wake up.", risk="passive")
+    assert plan.state.phase == SAFETY and plan.move.step == "thoughts"
+    assert "thoughts of killing yourself" in plan.move.scripted_line and plan.scripted
+    assert say(e, "Sometimes, yes.", risk="passive").raises == "active"  # a yes takes the level up
+    for answer in ["No, I haven't.", "No.", "No.", "No, nothing like that."]:
+        assert say(e, answer, risk="active").raises is None
+    assert e.state.step == "means"
+    answers = ["I'll give my sleeping tablets to my sister to keep.", "When I stop answering my phone.",
+               "Go for a run with my headphones.", "My cousin's flat, the park.", "My sister Anna.",
+               "My GP, Dr Patel."]
+    saved = [say(e, a, risk="active").artifact for a in answers]
+    plan_card = saved[-1]
+    assert plan_card["kind"] == "safety_plan" and "sister to keep" in plan_card["environment"]
+    assert e.state.step == "read_back"
+    plan = say(e, "Yes, I think I can use it.", risk="active")
+    assert plan.state.phase == CLOSE and plan.move.step == "mood_end"
+
+
+def test_the_read_back_uses_the_persons_words_and_the_local_crisis_line():
+    e = engine(resources=RESOURCES)
+    say(e, "Hi.")
+    plan = say(e, "I've got the pills saved up and I'm going to take them tonight.", risk="plan")
+    assert plan.move.step == "means"  # at plan level the screener is skipped: safety first
+    lines = [say(e, a, risk="plan").move.scripted_line for a in
+             ["I'll flush them.", "Feeling numb.", "A cold shower.", "The library.", "My brother.", "No one."]]
+    assert "in your words" in lines[-1] and "I'll flush them" in lines[-1] and "988" in lines[-1]
+    assert "A cold shower" in lines[-1]
+
+
+def test_the_safety_plan_is_entered_once():
+    e = engine(resources=RESOURCES)
+    say(e, "Hi.")
+    say(e, "I want to die.", risk="passive")
+    assert say(e, "No.", risk="passive").move.step == "method"
 
 
 def test_asking_for_a_modality_by_name_switches_to_it():

@@ -1,6 +1,8 @@
 """The session's step machine: opening, a working phase on one modality, and a close.
 
 It knows steps, slots and exit criteria from the protocol files, never a modality by name.
+When the crisis detector puts the session at risk, the protocol pauses and the safety plan
+(protocols/safety/safety_plan.yaml) runs instead; the session then closes from there.
 Each user turn answers the current step: its slots are filled, its exit criteria checked,
 and the next move chosen. `plan` only reads the state; `commit` applies a plan once the
 turn is certain, so a reply prepared speculatively and dropped leaves no trace.
@@ -13,12 +15,13 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol as TypingProtocol
 
 from ..frames import Move
+from ..safety.levels import at_least
 from .extractors import SIMPLE
 from .prompt import example_line
-from .protocol import Modality, Protocols, Step
+from .protocol import Artifact, Modality, Protocols, Step
 from .reflection import reflect
 
-OPENING, WORKING, CLOSE, DONE = "opening", "working", "close", "done"
+OPENING, WORKING, SAFETY, CLOSE, DONE = "opening", "working", "safety", "close", "done"
 FINISHED_LINE = ("We've come to the end of today's session. If you'd like to talk more, "
                  "you can start a new session any time.")
 
@@ -55,6 +58,7 @@ class EngineState:
     retry: bool = False
     slots: dict[str, str] = field(default_factory=dict)
     greeted: bool = False  # the first user words ("hi") are answered by the welcome, not taken as its answer
+    crisis_path: bool = False  # the safety plan has begun; it is not begun twice
 
 
 @dataclass(frozen=True)
@@ -65,25 +69,32 @@ class Plan:
     scripted: bool  # say the line as written; the LLM does not rephrase it
     state: EngineState
     routed: tuple[str, float] | None = None  # the modality chosen this turn, with confidence
-    artifact: dict | None = None  # a completed coping card or next step, to save
+    artifact: dict | None = None  # a completed coping card, next step or safety plan, to save
+    raises: str | None = None  # a screener answer that takes the crisis level up to this
 
 
 @dataclass(frozen=True)
 class TurnContext:
     elapsed_s: float = 0.0
     stress: float = 0.5  # the vocal stress cue, 0 calm .. 1 tense; neutral until it is measured
-    at_risk: bool = False
+    risk_level: str = "none"  # the crisis detector's level for the session, this turn included
+
+    @property
+    def at_risk(self) -> bool:
+        return at_least(self.risk_level, "passive")  # the suicide scale only: the session level never holds abuse
 
 
 class SessionEngine:
     def __init__(self, protocols: Protocols, router: Router, distortions: DistortionNamer,
-                 memory: MemoryContext = MemoryContext(), budget_minutes: float = 20.0, pinned: str | None = None):
+                 memory: MemoryContext = MemoryContext(), budget_minutes: float = 20.0, pinned: str | None = None,
+                 resources: dict[str, str] | None = None):
         self.protocols = protocols
         self.router = router
         self.distortions = distortions
         self.memory = memory
         self.budget_s = budget_minutes * 60
         self.pinned = pinned
+        self.resources = resources or {}  # crisis lines of the user's locale, for the safety plan's lines
         self.state = EngineState(phase=OPENING, step=protocols.frame.opening[0].id)
 
     # --- reading the state ----------------------------------------------------------------
@@ -92,6 +103,8 @@ class SessionEngine:
             return self.protocols.frame.opening
         if state.phase == WORKING:
             return self._modality(state).steps
+        if state.phase == SAFETY:
+            return self.protocols.safety_plan.steps
         return self.protocols.frame.close
 
     def _modality(self, state: EngineState) -> Modality:
@@ -120,6 +133,12 @@ class SessionEngine:
         named = self.router.named(user_text)
         if state.phase == DONE:
             return self._plan_for(state, user_text, routed, artifact, finished=True)
+        if ctx.at_risk and not state.crisis_path:
+            # This turn's words were the disclosure, not an answer to the paused step.
+            entry = self.protocols.safety_plan.entry[ctx.risk_level]
+            entered = replace(state, phase=SAFETY, step=entry, turns_in_step=0, retry=False, greeted=True,
+                              crisis_path=True)
+            return self._plan_for(entered, user_text, None, None)
         step = self._step(state)
         slots = dict(state.slots)
         if named and state.phase == OPENING:
@@ -131,6 +150,8 @@ class SessionEngine:
         missing = [s for s in step.exit.requires if s not in slots]
         exits = (not missing and turns >= step.exit.min_turns) or turns >= step.exit.max_turns
         state = replace(state, slots=slots, turns_in_step=turns, retry=bool(missing) and not exits)
+        raises = step.raises if step.raises and any(
+            slots.get(name) == "yes" for name, kind in step.slots.items() if kind == "yes_no") else None
 
         if named and state.phase == WORKING and named != state.modality:
             state, routed = self._enter_modality(state, named), (named, 1.0)
@@ -139,7 +160,7 @@ class SessionEngine:
         if state.phase == WORKING and self._time_to_close(ctx):
             artifact = artifact or self._artifact(state)
             state = self._enter_phase(state, CLOSE)
-        return self._plan_for(state, user_text, routed, artifact)
+        return replace(self._plan_for(state, user_text, routed, artifact), raises=raises)
 
     def _time_to_close(self, ctx: TurnContext) -> bool:
         left = self.budget_s - ctx.elapsed_s
@@ -163,8 +184,14 @@ class SessionEngine:
                 utterance_filled = utterance_filled or kind == "utterance"
 
     def _after_step(self, state: EngineState, step: Step, ctx: TurnContext):
+        safety = self.protocols.safety_plan
         for candidate in self._following(state, step):
-            return replace(state, step=candidate.id, turns_in_step=0, retry=False), None, None
+            artifact = None
+            if state.phase == SAFETY and candidate.id == safety.save_on_entering:
+                artifact = self._safety_plan(state)
+            return replace(state, step=candidate.id, turns_in_step=0, retry=False), None, artifact
+        if state.phase == SAFETY:
+            return replace(state, phase=CLOSE, step=safety.close_from, turns_in_step=0, retry=False), None, None
         if state.phase == OPENING:
             modality, confidence = self._choose_modality(state, ctx.stress)
             return self._enter_modality(state, modality), (modality, confidence), None
@@ -211,12 +238,10 @@ class SessionEngine:
         if state.modality is None:
             return None
         spec = self._modality(state).artifact
-        if spec is None:
-            return None
-        fields = {name: state.slots.get(slot) for name, slot in spec.fields.items()}
-        if not all(fields[name] for name in spec.required or fields):
-            return None
-        return {"kind": spec.kind, "modality": state.modality, **{k: v for k, v in fields.items() if v}}
+        return _filled(spec, state.modality, state.slots) if spec else None
+
+    def _safety_plan(self, state: EngineState) -> dict | None:
+        return _filled(self.protocols.safety_plan.artifact, self.protocols.safety_plan.name, state.slots)
 
     # --- phrasing the move -----------------------------------------------------------------
     def _plan_for(self, state, user_text, routed, artifact, finished: bool = False) -> Plan:
@@ -226,7 +251,8 @@ class SessionEngine:
             return Plan(move, "Close the session kindly.", FINISHED_LINE, True, state, routed, artifact)
         values = self._values(state, user_text)
         template, line = _choose_line(self._candidates(step, state), state.turns_in_step, values)
-        return Plan(Move(modality=state.modality or state.phase, step=step.id, scripted_line=line),
+        modality = self.protocols.safety_plan.name if state.phase == SAFETY else state.modality or state.phase
+        return Plan(Move(modality=modality, step=step.id, scripted_line=line),
                     step.goal, example_line(template), step.say == "scripted", state, routed, artifact)
 
     def _candidates(self, step: Step, state: EngineState) -> list[str]:
@@ -238,7 +264,7 @@ class SessionEngine:
         return step.lines
 
     def _values(self, state: EngineState, user_text: str) -> dict[str, str]:
-        values = {**self.memory.values, **state.slots, "reflection": reflect(user_text)}
+        values = {**self.resources, **self.memory.values, **state.slots, "reflection": reflect(user_text)}
         values.update({f"{k}_you": reflect(v) for k, v in {**self.memory.values, **state.slots}.items() if v})
         if state.modality:
             modality = self._modality(state)
@@ -247,6 +273,14 @@ class SessionEngine:
 
     def commit(self, plan: Plan) -> None:
         self.state = plan.state
+
+
+def _filled(spec: Artifact, source: str, slots: dict[str, str]) -> dict | None:
+    """The artifact with its fields from the slots, or None while a required one is empty."""
+    fields = {name: slots.get(slot) for name, slot in spec.fields.items()}
+    if not all(fields[name] for name in spec.required or fields):
+        return None
+    return {"kind": spec.kind, "modality": source, **{k: v for k, v in fields.items() if v}}
 
 
 def _placeholders(template: str) -> set[str]:

@@ -22,6 +22,9 @@ ENGINE_VALUES = {
     "last_topic", "last_modality", "last_card_thought", "last_step", "last_mood", "recurring_themes",
     "helpful_modality",
 }
+# The crisis resources of the user's locale (config/crisis_resources.yaml).
+RESOURCE_VALUES = {"crisis_line", "emergency", "youth_line", "abuse_line"}
+SAFETY_PLAN_FILE = Path("safety") / "safety_plan.yaml"
 
 
 class ProtocolError(ValueError):
@@ -59,12 +62,15 @@ class Step(_Strict):
     next: str | None = None
     when: Union[Literal["has_memory"], TopicMentions, None] = None
     say: Literal["llm", "scripted"] = "llm"  # scripted: the line carries content the LLM must not rephrase
+    raises: Literal["active", "plan", "imminent"] | None = None  # a "yes" here takes the crisis level up to this
 
     @model_validator(mode="after")
     def _requires_known_slots(self) -> "Step":
         unknown = [s for s in self.exit.requires if s not in self.slots]
         if unknown:
             raise ValueError(f"step {self.id!r} requires slots it does not fill: {', '.join(unknown)}")
+        if self.raises and "yes_no" not in self.slots.values():
+            raise ValueError(f"step {self.id!r} raises the crisis level on a yes, but asks no yes/no question")
         return self
 
 
@@ -83,7 +89,7 @@ class Routing(_Strict):
 
 
 class Artifact(_Strict):
-    kind: Literal["coping_card", "next_step"]
+    kind: Literal["coping_card", "next_step", "safety_plan"]
     fields: dict[str, str] = Field(min_length=1)  # stored field -> slot
     required: list[str] = []  # fields without which it is not kept; empty: all of them
 
@@ -117,6 +123,37 @@ class Modality(_Strict):
         return {name for step in self.steps for name in step.slots}
 
 
+class SafetyPlan(_Strict):
+    """The crisis path: a screener, then a safety plan; entered by risk level, never routed to."""
+
+    name: str
+    title: str
+    summary: str
+    kind: Literal["safety_plan"]
+    entry: dict[Literal["passive", "active", "plan", "imminent"], str]
+    close_from: str  # after the plan, the session closes from this step of the frame's close
+    save_on_entering: str  # the artifact is saved as this step begins (the read-back says so)
+    steps: list[Step] = Field(min_length=1)
+    artifact: Artifact
+
+    @model_validator(mode="after")
+    def _valid(self) -> "SafetyPlan":
+        _check_links(self.steps)
+        ids = {s.id for s in self.steps}
+        unknown = sorted({*self.entry.values(), self.save_on_entering} - ids)
+        if unknown:
+            raise ValueError(f"entry or save_on_entering names no step: {', '.join(unknown)}")
+        if set(self.entry) != {"passive", "active", "plan", "imminent"}:
+            raise ValueError("entry needs a first step for each of passive, active, plan and imminent")
+        if any(step.say != "scripted" for step in self.steps):
+            raise ValueError("every step of the safety plan must be say: scripted (reviewed words only)")
+        slots = {name for step in self.steps for name in step.slots}
+        missing = [s for s in self.artifact.fields.values() if s not in slots]
+        if missing:
+            raise ValueError(f"artifact uses slots no step fills: {', '.join(missing)}")
+        return self
+
+
 class Budget(_Strict):
     close_before_end_minutes: float = Field(4, ge=0)
 
@@ -145,6 +182,7 @@ class Protocols(BaseModel):
 
     frame: SessionFrame
     modalities: dict[str, Modality]
+    safety_plan: SafetyPlan
 
 
 def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
@@ -163,7 +201,7 @@ def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
     return line + 1
 
 
-def load_protocol(path: Path) -> SessionFrame | Modality:
+def load_protocol(path: Path) -> SessionFrame | Modality | SafetyPlan:
     try:
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text)
@@ -176,7 +214,7 @@ def load_protocol(path: Path) -> SessionFrame | Modality:
         raise ProtocolError(f"{path}, {where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
     if not isinstance(data, dict) or node is None:
         raise ProtocolError(f"{path}, line 1: a protocol must be a mapping with name, title, summary, kind")
-    model = SessionFrame if data.get("kind") == "frame" else Modality
+    model = {"frame": SessionFrame, "safety_plan": SafetyPlan}.get(data.get("kind"), Modality)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -205,6 +243,8 @@ def load_protocols(directory: Path = PROTOCOL_DIR) -> Protocols:
     modalities: dict[str, tuple[Path, Modality]] = {}
     for path in sorted(directory.glob("*.yaml")):
         protocol = load_protocol(path)
+        if isinstance(protocol, SafetyPlan):
+            raise ProtocolError(f"{path}, line 1: the safety plan belongs in {SAFETY_PLAN_FILE}")
         if isinstance(protocol, SessionFrame):
             if frame is not None:
                 raise ProtocolError(f"{path}, line 1: a second session frame")
@@ -221,4 +261,15 @@ def load_protocols(directory: Path = PROTOCOL_DIR) -> Protocols:
     for path, modality in modalities.values():
         known = modality.slot_names() | frame.slot_names() | ENGINE_VALUES
         _check_placeholders(path, modality.steps, known, [modality.outcome])
-    return Protocols(frame=frame, modalities={name: m for name, (_, m) in modalities.items()})
+    safety_path = directory / SAFETY_PLAN_FILE
+    if not safety_path.is_file():
+        raise ProtocolError(f"{safety_path}: missing; the crisis path cannot run without its safety plan")
+    safety_plan = load_protocol(safety_path)
+    if not isinstance(safety_plan, SafetyPlan):
+        raise ProtocolError(f"{safety_path}, line 1: kind must be safety_plan")
+    if safety_plan.close_from not in {s.id for s in frame.close}:
+        raise ProtocolError(f"{safety_path}: close_from {safety_plan.close_from!r} is not a step of the close")
+    slots = {name for step in safety_plan.steps for name in step.slots}
+    _check_placeholders(safety_path, safety_plan.steps, slots | ENGINE_VALUES | RESOURCE_VALUES)
+    return Protocols(frame=frame, modalities={name: m for name, (_, m) in modalities.items()},
+                     safety_plan=safety_plan)
