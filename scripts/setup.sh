@@ -57,3 +57,5 @@ pip_quiet install -q --no-deps -e .
 echo "$want" > "$VENV/.lock-hash"
 echo "==> checking the default models against models/registry.yaml"
 "$VENV/bin/python" -m voice_therapist.model_check
+# librosa's numba kernels compile once per machine (~20 s) and are cached on disk.
+"$VENV/bin/python" -c "from voice_therapist.prosody.features import warm_up; warm_up()"

@@ -40,7 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--demo-dir", default="demo-output", help="where the demo writes its files")
 
     classify = sub.add_parser("classify", help="classify lines of text from stdin, one JSON line each")
-    classify.add_argument("what", choices=["modality", "distortion"])
+    classify.add_argument("what", choices=["modality", "distortion", "crisis"])
+    classify.add_argument("--conversation", action="store_true",
+                          help="crisis: read the lines as one conversation, so risk builds up across them")
+
+    plan = sub.add_parser("safety-plan", help="read back a user's latest saved safety plan")
+    plan.add_argument("--user", default="local")
 
     sub.add_parser("check", help="load the configuration, protocols and models, then exit")
     return parser
@@ -60,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=cfg.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         protocols = load_protocols()
         if args.command == "classify":
-            return _classify(args.what)
+            return _classify_crisis(args.conversation) if args.what == "crisis" else _classify(args.what)
+        if args.command == "safety-plan":
+            return _read_safety_plan(cfg, args.user)
         return asyncio.run(_dispatch(args, cfg, protocols))
     except (ConfigError, ProtocolError, ModelNotFound, AudioFormatError, NoAudioDevice) as exc:
         print(f"voice-therapist: {exc}", file=sys.stderr)
@@ -87,6 +94,42 @@ def _classify(what: str) -> int:
             continue
         label, confidence = classify(text)
         print(json.dumps({"text": text, "label": label, "confidence": round(confidence, 3)}), flush=True)
+    return 0
+
+
+def _classify_crisis(conversation: bool) -> int:
+    from .nlp.embedder import SentenceEmbedder
+    from .safety.detector import CrisisDetector, load_models
+
+    models = load_models(load_protocols(), SentenceEmbedder())
+    detector = CrisisDetector(models)
+    for line in sys.stdin:
+        text = line.strip()
+        if not text:
+            continue
+        start = time.perf_counter()
+        assessment = detector.assess(text)
+        ms = (time.perf_counter() - start) * 1000
+        if conversation:
+            detector.commit(assessment)
+        else:
+            detector = CrisisDetector(models)
+        print(json.dumps({"text": text, "level": assessment.risk.level, "score": assessment.score,
+                          "reasons": list(assessment.risk.reasons), "ms": round(ms, 2)}), flush=True)
+    return 0
+
+
+def _read_safety_plan(cfg: Config, user: str) -> int:
+    from .safety.plan_text import read_back
+    from .safety.responses import SafetyScripts
+
+    memory = _memory(cfg)
+    plans = memory.artifacts(user, kind="safety_plan")
+    memory.close()
+    if not plans:
+        print(f"No safety plan saved for {user!r}.", file=sys.stderr)
+        return 1
+    print(read_back(plans[-1], load_protocols().safety_plan, SafetyScripts(cfg.safety.locale).resources))
     return 0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal, Mapping
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 ENV_PREFIX = "VOICE_THERAPIST__"
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "config" / "default.yaml"
@@ -86,6 +86,22 @@ class SessionConfig(_Section):
     history_turns: int = Field(1, ge=0, le=100)
 
 
+class SafetyConfig(_Section):
+    locale: str = ""  # crisis resources (config/crisis_resources.yaml); empty: that file's default
+    escalation_url: str = ""  # the human on-call webhook; events queue on disk until it answers
+    escalation_token_env: str = "VOICE_THERAPIST_ESCALATION_TOKEN"  # secrets stay out of YAML
+    escalation_timeout_s: float = Field(3.0, gt=0, le=60)
+    escalation_attempts: int = Field(3, ge=1, le=10)
+    escalation_retry_s: float = Field(30.0, gt=0)  # a session retries undelivered events this often
+
+    @field_validator("escalation_url")
+    @classmethod
+    def _http(cls, url: str) -> str:
+        if url and not url.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return url
+
+
 class StorageConfig(_Section):
     data_dir: str = ""
 
@@ -102,6 +118,7 @@ class Config(_Section):
     tts: TtsConfig = TtsConfig()
     chunker: ChunkerConfig = ChunkerConfig()
     session: SessionConfig = SessionConfig()
+    safety: SafetyConfig = SafetyConfig()
     storage: StorageConfig = StorageConfig()
     logging: LoggingConfig = LoggingConfig()
 

@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS artifacts (
     id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id), user_id TEXT NOT NULL,
     kind TEXT NOT NULL, created_at REAL NOT NULL, data TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS voice_baselines (
+    user_id TEXT PRIMARY KEY, updated_at REAL NOT NULL, data TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id, started_at);
 CREATE INDEX IF NOT EXISTS artifacts_by_user ON artifacts(user_id, created_at);
 """
@@ -55,6 +58,16 @@ class MemoryStore:
     def save_artifact(self, session_id: str, user_id: str, artifact: dict) -> None:
         self._db.execute("INSERT INTO artifacts (id, session_id, user_id, kind, created_at, data) VALUES (?, ?, ?, ?, ?, ?)",
                          (uuid.uuid4().hex, session_id, user_id, artifact["kind"], time.time(), json.dumps(artifact)))
+
+    def voice_baseline(self, user_id: str) -> dict | None:
+        """The user's usual voice (prosody baseline) from earlier sessions, if any."""
+        row = self._db.execute("SELECT data FROM voice_baselines WHERE user_id=?", (user_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_voice_baseline(self, user_id: str, baseline: dict) -> None:
+        self._db.execute("INSERT INTO voice_baselines (user_id, updated_at, data) VALUES (?, ?, ?) "
+                         "ON CONFLICT(user_id) DO UPDATE SET updated_at=excluded.updated_at, data=excluded.data",
+                         (user_id, time.time(), json.dumps(baseline)))
 
     def artifacts(self, user_id: str, kind: str | None = None) -> list[dict]:
         rows = self._db.execute(

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..nlp.distortions import DistortionNamer
     from ..nlp.embedder import SentenceEmbedder
     from ..nlp.router import ModalityRouter
-    from ..safety.ngram_classifier import NgramNaiveBayes
+    from ..safety.detector import CrisisModels
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class Models:
     embedder: "SentenceEmbedder"
     router: "ModalityRouter"
     distortions: "DistortionNamer"
-    crisis_model: "NgramNaiveBayes"
+    crisis: "CrisisModels"
     executor: ThreadPoolExecutor
 
     async def run_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -48,6 +48,9 @@ class Models:
 
         await self.run_blocking(self.asr.transcribe, np.zeros(16000, np.int16))
         await self.run_blocking(self.tts.synthesize, "Hello.")
+        from ..prosody.features import warm_up as compile_prosody
+
+        await self.run_blocking(compile_prosody)  # librosa's numba kernels compile on first use
         if self.llm is not None:
             try:
                 async for _ in self.llm.stream([{"role": "system", "content": SYSTEM},
@@ -68,9 +71,7 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
     from ..nlp.distortions import DistortionNamer
     from ..nlp.embedder import SentenceEmbedder
     from ..nlp.router import ModalityRouter
-    from ..nlp.distortions import KNOWLEDGE_FILE
-    from ..safety.detector import load_model as load_crisis_model
-    from ..safety.detector import ordinary_talk
+    from ..safety.detector import load_models as load_crisis_models
     from ..tts.piper_voice import PiperSynthesizer
 
     log.info("loading models (asr=%s, tts=%s, llm=%s)", cfg.asr.backend, cfg.tts.backend, cfg.llm.backend)
@@ -87,6 +88,6 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
         embedder=embedder,
         router=ModalityRouter(embedder, protocols),
         distortions=DistortionNamer(embedder),
-        crisis_model=load_crisis_model(ordinary_talk=ordinary_talk(protocols, KNOWLEDGE_FILE)),
+        crisis=load_crisis_models(protocols, embedder),
         executor=ThreadPoolExecutor(max_workers=4, thread_name_prefix="vt-stage"),
     )

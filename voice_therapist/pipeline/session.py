@@ -27,12 +27,15 @@ from ..audio.pcm import FRAME_MS
 from ..config import Config
 from ..dialogue.engine import MemoryContext, Plan, SessionEngine, TurnContext
 from ..dialogue.responder import Responder, Sentence
-from ..frames import (ArtifactSaved, Backchannel, ErrorEvent, Interrupt, Routed, SpeechEnded, SpeechStarted,
-                      Transcript)
+from ..frames import (ArtifactSaved, Backchannel, ErrorEvent, Escalated, Interrupt, Prosody, Routed, SpeechEnded,
+                      SpeechStarted, Transcript)
 from ..memory.store import MemoryStore
 from ..nlp.embedder import relevance
+from ..prosody.baseline import Baseline
+from ..prosody.stress import ProsodyTracker
+from ..safety.age import says_under_18
 from ..safety.detector import Assessment, CrisisDetector
-from ..safety.levels import at_least
+from ..safety.escalation import EscalationEvent, EscalationNotifier, needs_escalation
 from ..safety.responses import SafetyScripts
 from ..turn.backchannel import is_backchannel
 from ..turn.detector import TurnDetector, TurnEvent, TurnSignal
@@ -46,7 +49,8 @@ PAUSE_COMMIT_MS = 120  # a pause this long inside a turn lets the ASR commit wha
 
 class VoiceSession:
     def __init__(self, cfg: Config, models: Models, emit: Callable[[dict[str, Any]], None],
-                 user_id: str = "local", memory: MemoryStore | None = None, safety: SafetyScripts | None = None):
+                 user_id: str = "local", memory: MemoryStore | None = None, safety: SafetyScripts | None = None,
+                 escalation: EscalationNotifier | None = None):
         self.cfg = cfg
         self.models = models
         self._emit_event = emit
@@ -55,12 +59,16 @@ class VoiceSession:
         self.session_id = memory.start_session(user_id) if memory else None
         self.turns = TurnDetector(cfg.turn)
         self.playback = Playback()
-        self.crisis = CrisisDetector(models.crisis_model)
-        self.safety = safety or SafetyScripts()
+        self.crisis = CrisisDetector(models.crisis)
+        known_voice = memory.voice_baseline(user_id) if memory else None
+        self.prosody = ProsodyTracker(Baseline.from_dict(known_voice) if known_voice else None)
+        self.safety = safety or SafetyScripts(cfg.safety.locale)
+        self.escalation = escalation or notifier_from_config(cfg)
         self.engine = SessionEngine(
             models.protocols, models.router, models.distortions,
             memory.memory_context(user_id) if memory else MemoryContext(),
-            budget_minutes=cfg.session.budget_minutes, pinned=cfg.session.modality or None)
+            budget_minutes=cfg.session.budget_minutes, pinned=cfg.session.modality or None,
+            resources=self.safety.resources)
         self.responder = Responder(models.llm, cfg.llm, cfg.chunker, self._emit,
                                    relevance=functools.partial(models.run_blocking, relevance, models.embedder))
         self.history: list[dict[str, str]] = []
@@ -77,6 +85,9 @@ class VoiceSession:
         self._barge_check: asyncio.Task | None = None  # words over our reply, or only "mm-hm"?
         self._backchannel_turn = False
         self._tasks: set[asyncio.Task] = set()
+        self._deliveries: set[asyncio.Task] = set()  # escalations in flight: awaited, never cancelled, at close
+        self._retrying: asyncio.Task | None = None
+        self._minor = False  # said they are under 18: from then on, only youth resources
         # User turns whose reply was cut before a sound of it was heard: their words (a
         # transcriber when the final text was not ready yet) lead into the next turn.
         self._carry: list[str | TurnTranscriber] = []
@@ -84,6 +95,9 @@ class VoiceSession:
     # --- the per-frame path -------------------------------------------------------------
     def tick(self, pcm: np.ndarray, t_ms: float) -> np.ndarray:
         now = time.perf_counter()
+        if self._retrying is None:  # escalations a down webhook left in the queue go out now, then regularly
+            self._deliver_later(self.escalation.flush())
+            self._retrying = self._spawn(self._retry_escalations())
         self._next_frame_ms = t_ms + FRAME_MS
         self._frame_walls.append((t_ms + FRAME_MS, now))
         fed = False
@@ -258,14 +272,24 @@ class VoiceSession:
             await record.committed.wait()
             self._finish(record)  # noise, not words: nothing to answer
             return
-        assessment = self.crisis.assess(text)
+        # The words and the voice are read side by side; the voice can only add a gentle check-in.
+        assessment, (stress, features) = await asyncio.gather(
+            self.models.run_blocking(self.crisis.assess, text),
+            self.models.run_blocking(self.prosody.measure, record.transcriber.audio, len(text.split())))
+        assessment = self.crisis.with_stress(assessment, stress.score)
+        record.prosody = (stress, features)
         record.mark("crisis_check")
-        context = TurnContext(elapsed_s=record.speech_end_ms / 1000,
-                              at_risk=at_least(assessment.session_level, "passive"))
+        context = TurnContext(elapsed_s=record.speech_end_ms / 1000, stress=stress.score,
+                              risk_level=assessment.session_level)
         plan = await self.models.run_blocking(self.engine.plan, text, context)
-        safety_line = self._safety_line(assessment)
-        if safety_line is not None:
-            sentences = _scripted(self.responder.scripted_pieces(safety_line))
+        if plan.raises:
+            assessment = self.crisis.raised_to(assessment, plan.raises, f"screener:{self.engine.state.step}")
+        minor = self._minor or says_under_18(text)
+        safety_lines = self._safety_lines(assessment, plan, minor)
+        if safety_lines is not None and (minor or not plan.state.crisis_path):
+            plan = None  # the protocol pauses on this turn
+        if safety_lines is not None:
+            sentences = _scripted([p for line in safety_lines for p in self.responder.scripted_pieces(line)])
         elif plan.scripted:
             sentences = _scripted(self.responder.scripted_pieces(plan.move.scripted_line))
         else:
@@ -278,7 +302,7 @@ class VoiceSession:
             nonlocal applied
             if not applied:
                 await record.committed.wait()
-                self._apply_turn(record, text, assessment, plan if safety_line is None else None, carried)
+                self._apply_turn(record, text, assessment, plan, carried, minor)
                 applied = True
 
         async for sentence in sentences:
@@ -293,7 +317,7 @@ class VoiceSession:
             self._finish(record)
 
     def _apply_turn(self, record: TurnRecord, text: str, assessment: Assessment, plan: Plan | None,
-                    carried: list) -> None:
+                    carried: list, minor: bool) -> None:
         """The turn is certain: now it counts, in the order a listener would expect.
 
         `plan` is None when the safety path answered: the protocol pauses where it was.
@@ -304,9 +328,15 @@ class VoiceSession:
         record.user_text = text
         record.risk = assessment.risk.level
         self.crisis.commit(assessment)
+        self._minor = minor
         self.history.append({"role": "user", "content": text})
         self._emit(Transcript(text=text, final=True, t_ms=record.speech_end_ms))
+        stress, features = record.prosody
+        self.prosody.learn(features)
+        self._emit(Prosody(stress=round(stress.score, 3), drivers=stress.drivers, baseline_ready=stress.baseline_ready))
         self._emit(assessment.risk)
+        if assessment.raised and needs_escalation(assessment.session_level):
+            self._escalate(assessment)
         state = self.engine.state
         if plan is not None:
             self.engine.commit(plan)
@@ -317,7 +347,7 @@ class VoiceSession:
                 self.memory.save_artifact(self.session_id, self.user_id, plan.artifact)
                 self._emit(ArtifactSaved(kind=plan.artifact["kind"]))
         record.phase, record.modality = state.phase, state.modality or ""
-        record.step = plan.move.step if plan is not None else "safety"
+        record.step = plan.move.step if plan is not None else ("under_18" if minor else "safety")
         if self.memory:
             self.memory.update_session(self.session_id, state.slots, state.modality)
 
@@ -325,12 +355,41 @@ class VoiceSession:
         turns = self.cfg.session.history_turns
         return self.history[-2 * turns:] if turns else []
 
-    def _safety_line(self, assessment: Assessment) -> str | None:
-        """The reviewed safety script, when this turn raised the risk or took a separate path."""
+    def _safety_lines(self, assessment: Assessment, plan: Plan, minor: bool) -> list[str] | None:
+        """The reviewed words for this turn when safety speaks, in order; None when it does not.
+
+        A raised level's script comes first; on the crisis path the safety plan's next
+        question follows it. Someone under 18 hears the youth resources instead of a protocol.
+        """
         level = assessment.risk.level
+        lines = []
         if (assessment.raised and level != "none") or level in ("harm_others", "abuse"):
-            return self.safety.reply(level)
-        return None
+            lines.append(self.safety.reply(level))
+        if minor:
+            lines.append(self.safety.reply("minor"))
+        elif lines and plan.state.crisis_path:
+            lines.append(plan.move.scripted_line)
+        return lines or None
+
+    def _escalate(self, assessment: Assessment) -> None:
+        event = EscalationEvent(level=assessment.session_level, reasons=assessment.risk.reasons,
+                                session_id=str(self.session_id or ""), user_id=self.user_id,
+                                locale=self.safety.locale, transfer_number=self.safety.resources["transfer_number"])
+        self._deliver_later(self._deliver(event))
+
+    def _deliver_later(self, coro) -> None:
+        task = asyncio.ensure_future(coro)
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    async def _deliver(self, event: EscalationEvent) -> None:
+        delivered = await self.escalation.escalate(event)
+        self._emit(Escalated(level=event.level, delivered=delivered))
+
+    async def _retry_escalations(self) -> None:
+        while True:
+            await asyncio.sleep(self.cfg.safety.escalation_retry_s)
+            await self.escalation.flush()
 
     def _finish(self, record: TurnRecord, spoken_override: str | None = None) -> None:
         if self._active is not record:
@@ -365,9 +424,24 @@ class VoiceSession:
             self._emit(ErrorEvent(stage="session", message=f"{type(exc).__name__}: {exc}"))
 
     async def aclose(self) -> None:
+        if self.memory and self.prosody.baseline.n:
+            self.memory.save_voice_baseline(self.user_id, self.prosody.baseline.to_dict())
+        if self._deliveries:  # queued on disk already; this only lets a live delivery finish
+            await asyncio.wait(self._deliveries, timeout=self.escalation.round_limit_s)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def notifier_from_config(cfg: Config) -> EscalationNotifier:
+    import os
+
+    from ..safety.escalation import EscalationQueue
+
+    safety = cfg.safety
+    return EscalationNotifier(safety.escalation_url, EscalationQueue(cfg.data_dir() / "escalations.sqlite"),
+                              token=os.environ.get(safety.escalation_token_env, ""),
+                              timeout_s=safety.escalation_timeout_s, retries=safety.escalation_attempts)
 
 
 async def _scripted(pieces: list[str]):

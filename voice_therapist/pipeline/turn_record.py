@@ -26,6 +26,7 @@ class TurnRecord:
     modality: str = ""
     step: str = ""
     risk: str = "none"
+    prosody: Any = None  # (StressScore, features) measured for the turn; learned from once it counts
     sources: list[str] = field(default_factory=list)
     interrupted: bool = False
 

@@ -23,6 +23,7 @@ class SafetyScripts:
         chosen = locale or table["default_locale"]
         if chosen not in table["locales"]:
             raise SafetyScriptError(f"{resources}: no crisis resources for locale {chosen!r}")
+        self.locale = chosen
         self.resources = table["locales"][chosen]
         missing = [k for k in REQUIRED_KEYS if k not in self.resources]
         if missing:
