@@ -68,6 +68,7 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:not|never) (?:to )?wake up\b",
         r"\b(?:don't|do not) want to (?:be here|live|exist|be alive)(?: anymore| any more)?\b",
         r"\bbetter off (?:dead|without me)\b",
+        r"\b(?:i|i've|i have)? ?(?:just |really |still )?(?:want|wanna|wanted|been wanting) to die\b",
         r"\bno reason to (?:live|go on)\b",
         r"\b(?:want|wanted) (?:it all )?to (?:end|stop existing|disappear forever)\b",
     ],
