@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import time
 from collections import deque
 from collections.abc import Callable
@@ -35,7 +36,7 @@ from ..prosody.baseline import Baseline
 from ..prosody.stress import ProsodyTracker
 from ..safety.age import says_under_18
 from ..safety.detector import Assessment, CrisisDetector
-from ..safety.escalation import EscalationEvent, EscalationNotifier, needs_escalation
+from ..safety.escalation import EscalationEvent, EscalationNotifier, EscalationQueue, needs_escalation
 from ..safety.responses import SafetyScripts
 from ..turn.backchannel import is_backchannel
 from ..turn.detector import TurnDetector, TurnEvent, TurnSignal
@@ -434,10 +435,6 @@ class VoiceSession:
 
 
 def notifier_from_config(cfg: Config) -> EscalationNotifier:
-    import os
-
-    from ..safety.escalation import EscalationQueue
-
     safety = cfg.safety
     return EscalationNotifier(safety.escalation_url, EscalationQueue(cfg.data_dir() / "escalations.sqlite"),
                               token=os.environ.get(safety.escalation_token_env, ""),
