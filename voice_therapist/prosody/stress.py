@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .baseline import Baseline
 from .features import ProsodyError, ProsodyFeatures, extract
@@ -69,7 +70,9 @@ class ProsodyTracker:
         Audio that cannot be measured (too short, no voiced speech) scores neutral and yields no
         features to learn from: a cough or a clipped 'mm' is no evidence either way."""
         try:
-            features = extract(pcm, words=words)
+            # One BLAS thread: a second one spins after each call and starves the LLM and TTS.
+            with threadpool_limits(1, user_api="blas"):
+                features = extract(pcm, words=words)
         except ProsodyError:
             return StressScore(NEUTRAL, (), self.baseline.ready), None
         return self.scorer.score(features, self.baseline), features
