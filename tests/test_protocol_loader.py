@@ -63,3 +63,21 @@ def test_a_new_modality_is_just_a_new_file(tmp_path):
         HEAD.replace("name: bad", "name: act").replace("names: [bad]", "names: [acceptance]")
         + STEP + "    lines: [\"What matters to you here?\"]\n")
     assert "act" in load_protocols(folder).modalities
+
+
+def test_the_protocols_do_not_load_without_the_safety_plan(tmp_path):
+    folder = tmp_path / "protocols"
+    shutil.copytree(PROTOCOL_DIR, folder)
+    (folder / "safety" / "safety_plan.yaml").unlink()
+    with pytest.raises(ProtocolError, match="safety_plan.yaml: missing"):
+        load_protocols(folder)
+
+
+def test_a_safety_plan_step_the_llm_would_phrase_is_refused(tmp_path):
+    folder = tmp_path / "protocols"
+    shutil.copytree(PROTOCOL_DIR, folder)
+    path = folder / "safety" / "safety_plan.yaml"
+    path.write_text(path.read_text().replace("    say: scripted\n    goal: Ask whether the person has thought",
+                                             "    say: llm\n    goal: Ask whether the person has thought", 1))
+    with pytest.raises(ProtocolError, match="must be say: scripted"):
+        load_protocols(folder)
