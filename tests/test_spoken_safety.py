@@ -19,7 +19,8 @@ from .speech import track, wer
 from .webhook import free_port
 
 pytestmark = pytest.mark.speech
-GAP = 18.0  # room for the longest reply: a safety script followed by a question
+GAP = 18.0  # room for a step's question
+SCRIPT_GAP = 26.0  # a safety script followed by the screener's question: ~45 words of speech
 
 CBT_WITH_DISCLOSURE = [
     ("Hello.", GAP),
@@ -27,8 +28,8 @@ CBT_WITH_DISCLOSURE = [
     ("I want to work on my stress about a presentation at work.", GAP),
     ("I thought, I am such an idiot, everyone saw me fail.", GAP),
     ("Yes, that fits.", GAP),
-    ("Honestly, sometimes I wish I could go to sleep and not wake up.", GAP),  # turn 6
-    ("Yes, I have had those thoughts.", GAP),
+    ("Honestly, sometimes I wish I could go to sleep and not wake up.", SCRIPT_GAP),  # turn 6
+    ("Yes, I have had those thoughts.", SCRIPT_GAP),
     ("No, never.", 10.0),
     ("No.", 10.0),
     ("No.", 10.0),
