@@ -22,33 +22,14 @@ from typing import Callable
 
 import numpy as np
 
-from voice_therapist.audio.pcm import SAMPLE_RATE, resample, to_int16
+from voice_therapist.audio.pcm import SAMPLE_RATE
 from voice_therapist.audio.wavfile import read_any
-from voice_therapist.model_registry import resolve_model_path
+from voice_therapist.bench.prosody_sentences import NEUTRAL, PAIRED
+from voice_therapist.config import TtsConfig
 from voice_therapist.prosody.baseline import Baseline
 from voice_therapist.prosody.features import extract, warm_up
 from voice_therapist.prosody.stress import StressScorer
-
-PAIRED = [
-    "I have been feeling a little tired this week, but work is going fine.",
-    "Can you remind me what we talked about last time?",
-    "My sister called me yesterday and we argued about money again.",
-    "I need to finish the report before my manager gets back on Monday.",
-    "The bus was late this morning so I missed the start of the meeting.",
-    "I keep thinking about what my friend said at dinner.",
-    "We are moving to a new flat at the end of the month.",
-    "I tried to go for a walk every day, but it rained most of the time.",
-    "My son has his exams next week and he is not sleeping well.",
-    "I forgot to call the doctor back about the test results.",
-    "The neighbours were playing music until two in the morning.",
-    "I told my partner that I need more time for myself.",
-]
-NEUTRAL = [
-    "Today I had breakfast and then I read the news for a while.",
-    "The weather has been mild, and the garden looks quite nice.",
-    "I usually take the train to work and listen to a podcast.",
-    "On Sunday we visited my parents and had lunch together.",
-]
+from voice_therapist.tts.piper_voice import PiperSynthesizer
 
 Synth = Callable[[str], np.ndarray]
 
@@ -72,32 +53,10 @@ def espeak(pitch: int = 50, speed: int = 165, amplitude: int = 100, voice: str =
     return lru_cache(maxsize=None)(speak)  # setups share the neutral voice: speak each text once
 
 
-class Piper:
-    """The project's Piper voice (models/registry.yaml), with the noise scales exposed."""
-
-    def __init__(self) -> None:
-        import onnxruntime
-        from piper import PiperVoice
-        from piper.config import PiperConfig
-
-        model = resolve_model_path("piper-joe-medium", "default")
-        config = json.loads(model.with_name(model.name + ".json").read_text(encoding="utf-8"))
-        options = onnxruntime.SessionOptions()
-        # idle ONNX threads spin for a while after each call and would slow the timed extraction
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
-        self.voice = PiperVoice(config=PiperConfig.from_dict(config), session=session)
-
-    def synth(self, length: float = 1.0, noise: float | None = None, noise_w: float | None = None) -> Synth:
-        from piper.config import SynthesisConfig
-
-        # volume as in voice_therapist/tts/piper_voice.py; Piper normalises loudness per sentence
-        cfg = SynthesisConfig(length_scale=length, noise_scale=noise, noise_w_scale=noise_w, volume=0.8)
-
-        def speak(text: str) -> np.ndarray:
-            parts = [chunk.audio_float_array for chunk in self.voice.synthesize(text, cfg)]
-            return to_int16(resample(np.concatenate(parts), self.voice.config.sample_rate, SAMPLE_RATE))
-        return lru_cache(maxsize=None)(speak)
+def piper(voice: PiperSynthesizer, **style: float) -> Synth:
+    """The project's Piper voice with other length or noise scales."""
+    config = voice.style(**style)
+    return lru_cache(maxsize=None)(lambda text: voice.synthesize(text, config))
 
 
 def setups(with_piper: bool) -> list[Setup]:
@@ -110,13 +69,14 @@ def setups(with_piper: bool) -> list[Setup]:
               espeak(40, 150, 100), espeak(70, 200, 180)),
     ]
     if with_piper:
-        piper = Piper()
-        base = piper.synth()
+        voice = PiperSynthesizer(TtsConfig())
+        base = piper(voice)
         out += [
-            Setup("piper length 1.15/0.8", base, piper.synth(1.15), piper.synth(0.8)),
-            Setup("piper noise 0.33,0.4/0.9,1.2", base, piper.synth(noise=0.33, noise_w=0.4),
-                  piper.synth(noise=0.9, noise_w=1.2)),
-            Setup("piper length+noise", base, piper.synth(1.15, 0.33, 0.4), piper.synth(0.8, 0.9, 1.2)),
+            Setup("piper length 1.15/0.8", base, piper(voice, length_scale=1.15), piper(voice, length_scale=0.8)),
+            Setup("piper noise 0.33,0.4/0.9,1.2", base, piper(voice, noise_scale=0.33, noise_w_scale=0.4),
+                  piper(voice, noise_scale=0.9, noise_w_scale=1.2)),
+            Setup("piper length+noise", base, piper(voice, length_scale=1.15, noise_scale=0.33, noise_w_scale=0.4),
+                  piper(voice, length_scale=0.8, noise_scale=0.9, noise_w_scale=1.2)),
         ]
     return out
 

@@ -9,23 +9,14 @@ import numpy as np
 import pytest
 
 from tests.speech import espeak, silence
+from voice_therapist.bench.prosody_sentences import NEUTRAL as ALL_NEUTRAL
+from voice_therapist.bench.prosody_sentences import PAIRED as ALL_PAIRED
 from voice_therapist.prosody.baseline import Baseline
 from voice_therapist.prosody.features import FEATURES, NoSpeech, TooShort, extract
 from voice_therapist.prosody.stress import ProsodyTracker, StressScorer
 
-NEUTRAL = [  # the session's first utterances, at the voice's usual settings
-    "Today I had breakfast and then I read the news for a while.",
-    "The weather has been mild, and the garden looks quite nice.",
-    "I usually take the train to work and listen to a podcast.",
-]
-PAIRED = [
-    "I have been feeling a little tired this week, but work is going fine.",
-    "Can you remind me what we talked about last time?",
-    "My sister called me yesterday and we argued about money again.",
-    "I need to finish the report before my manager gets back on Monday.",
-    "The bus was late this morning so I missed the start of the meeting.",
-    "I keep thinking about what my friend said at dinner.",
-]
+NEUTRAL = ALL_NEUTRAL[:3]
+PAIRED = ALL_PAIRED[:6]
 CALM = {"pitch": 40, "speed": 150, "amplitude": 100}
 TENSE = {"pitch": 70, "speed": 200, "amplitude": 180}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -30,8 +31,12 @@ class PiperSynthesizer:
         self._syn = SynthesisConfig(length_scale=cfg.length_scale, volume=VOLUME)
         self.native_rate = self._voice.config.sample_rate
 
-    def synthesize(self, text: str) -> np.ndarray:
-        parts = [chunk.audio_float_array for chunk in self._voice.synthesize(text, self._syn)]
+    def style(self, **overrides: float) -> SynthesisConfig:
+        """This voice's settings with other length or noise scales (length_scale, noise_scale, noise_w_scale)."""
+        return dataclasses.replace(self._syn, **overrides)
+
+    def synthesize(self, text: str, style: SynthesisConfig | None = None) -> np.ndarray:
+        parts = [chunk.audio_float_array for chunk in self._voice.synthesize(text, style or self._syn)]
         if not parts:
             return np.zeros(0, np.int16)
         return to_int16(resample(np.concatenate(parts), self.native_rate, SAMPLE_RATE))
