@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(espeak-ng sox libsndfile1 libportaudio2 build-essential cmake)
+APT_PACKAGES=(espeak-ng sox libsndfile1 libportaudio2 build-essential cmake
+              postgresql chromium baresip sip-tester)
 PY=${PYTHON:-python3}
 VENV=.venv
 LOCK=requirements.lock

@@ -48,6 +48,12 @@ class Move(Frame):
 
 
 @dataclass(frozen=True)
+class ReplyText(Frame):
+    text: str  # one sentence of the reply, as it is queued for playback (live captions)
+    t_ms: float
+
+
+@dataclass(frozen=True)
 class Routed(Frame):
     modality: str  # the working phase runs on this protocol
     confidence: float

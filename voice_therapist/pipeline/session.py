@@ -28,8 +28,8 @@ from ..audio.pcm import FRAME_MS
 from ..config import Config
 from ..dialogue.engine import MemoryContext, Plan, SessionEngine, TurnContext
 from ..dialogue.responder import Responder, Sentence
-from ..frames import (ArtifactSaved, Backchannel, ErrorEvent, Escalated, Interrupt, Prosody, Routed, SpeechEnded,
-                      SpeechStarted, Transcript)
+from ..frames import (ArtifactSaved, Backchannel, ErrorEvent, Escalated, Interrupt, Prosody, ReplyText, Routed,
+                      SpeechEnded, SpeechStarted, Transcript)
 from ..memory.store import MemoryStore
 from ..nlp.embedder import relevance
 from ..prosody.baseline import Baseline
@@ -312,6 +312,7 @@ class VoiceSession:
             record.mark("tts_first_audio")
             await apply_once()
             record.sources.append(sentence.source)
+            self._emit(ReplyText(text=sentence.text, t_ms=self._next_frame_ms))
             self.playback.enqueue(record.reply_id, sentence.text, audio)
         await apply_once()
         if self.playback.close_reply(record.reply_id):
@@ -344,6 +345,7 @@ class VoiceSession:
             state = plan.state
             if plan.routed:
                 self._emit(Routed(modality=plan.routed[0], confidence=round(plan.routed[1], 3)))
+            self._emit(plan.move)
             if plan.artifact and self.memory:
                 self.memory.save_artifact(self.session_id, self.user_id, plan.artifact)
                 self._emit(ArtifactSaved(kind=plan.artifact["kind"]))
