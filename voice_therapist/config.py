@@ -104,6 +104,39 @@ class SafetyConfig(_Section):
 
 class StorageConfig(_Section):
     data_dir: str = ""
+    url: str = ""  # SQLAlchemy URL (postgresql+psycopg://...); empty: SQLite in data_dir
+    master_key_env: str = "VOICE_THERAPIST_MASTER_KEY"  # base64 32 bytes; else master_key_file
+    master_key_file: str = ""  # empty: <data_dir>/master.key, created 0600 on first use
+    retention_days: float = Field(0, ge=0)  # transcripts older than this are purged; 0 keeps them
+    store_audio: bool = False  # raw audio is kept only when the user opts in
+
+
+class ServerConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+    allowed_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
+    max_session_minutes: float = Field(40, gt=0, le=240)  # a connection is closed after this
+    max_message_bytes: int = Field(65536, ge=1024, le=4 * 1024 * 1024)  # larger frames are refused
+    max_sessions: int = Field(16, ge=1, le=1000)  # more at once are refused with a clear error
+
+
+class SipConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(5060, ge=0, le=65535)
+    rtp_port_min: int = Field(20000, ge=1024, le=65534)
+    rtp_port_max: int = Field(20100, ge=1025, le=65535)
+    registrar: str = ""  # sip:user@host to REGISTER with; empty: listen only
+    username: str = ""
+    password_env: str = "VOICE_THERAPIST_SIP_PASSWORD"
+    jitter_ms: int = Field(60, ge=0, le=1000)
+    callers: dict[str, str] = {}  # caller ID (e.g. +15551234567) -> user id; others are anonymous
+    pin_users: bool = False  # ask for a DTMF PIN to identify the caller
+
+    @model_validator(mode="after")
+    def _port_range(self) -> "SipConfig":
+        if self.rtp_port_min >= self.rtp_port_max:
+            raise ValueError("rtp_port_min must be below rtp_port_max")
+        return self
 
 
 class LoggingConfig(_Section):
@@ -120,6 +153,8 @@ class Config(_Section):
     session: SessionConfig = SessionConfig()
     safety: SafetyConfig = SafetyConfig()
     storage: StorageConfig = StorageConfig()
+    server: ServerConfig = ServerConfig()
+    sip: SipConfig = SipConfig()
     logging: LoggingConfig = LoggingConfig()
 
     def data_dir(self, environ: Mapping[str, str] | None = None) -> Path:
