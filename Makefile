@@ -10,5 +10,8 @@ run: install
 test: install
 	@bash scripts/test.sh
 
+bench: install
+	.venv/bin/voice-therapist bench --json bench-output/bench.json
+
 clean:
 	rm -rf .venv demo-output test-artifacts

@@ -47,6 +47,18 @@ def _parser() -> argparse.ArgumentParser:
     plan = sub.add_parser("safety-plan", help="read back a user's latest saved safety plan")
     plan.add_argument("--user", default="local")
 
+    serve = sub.add_parser("serve", help="the talk page, its WebSocket and WebRTC doors, and the phone media stream")
+    serve.add_argument("--host", help="default: server.host in the config")
+    serve.add_argument("--port", type=int, help="default: server.port in the config")
+
+    sip = sub.add_parser("sip", help="answer phone calls over SIP (UDP) with RTP audio")
+    sip.add_argument("--host", help="default: sip.host in the config")
+    sip.add_argument("--port", type=int, help="default: sip.port in the config")
+
+    bench = sub.add_parser("bench", help="measure voice-to-voice latency, a naive pipeline, concurrency and memory")
+    bench.add_argument("--json", default="bench-output/bench.json", help="where the results go (a .md table beside it)")
+    bench.add_argument("--quick", action="store_true", help="fewer turns and sessions, for a smoke run")
+
     sub.add_parser("check", help="load the configuration, protocols and models, then exit")
     return parser
 
@@ -158,6 +170,18 @@ async def _dispatch(args: argparse.Namespace, cfg: Config, protocols: Protocols)
             return await _talk(args, cfg, models)
         if args.command == "run":
             return await _run(args, cfg, models)
+        if args.command == "serve":
+            from .server.main import run_server
+
+            return await run_server(args, cfg, models)
+        if args.command == "sip":
+            from .telephony.main import run_sip
+
+            return await run_sip(args, cfg, models)
+        if args.command == "bench":
+            from .bench.run import run_bench
+
+            return await run_bench(args, cfg, models)
     finally:
         await models.aclose()
     return 1
