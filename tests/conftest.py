@@ -51,3 +51,13 @@ def webhook():
     yield start
     for hook in started:
         hook.close()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL server on loopback for the whole run; each test takes fresh databases."""
+    from .postgres import PostgresServer
+
+    server = PostgresServer()
+    yield server
+    server.stop()

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from voice_therapist.audio.wavfile import write_int16
-from voice_therapist.memory.store import MemoryStore
+from voice_therapist.config import load_config
+from voice_therapist.storage import open_storage
 from voice_therapist.pipeline.session import VoiceSession
 from voice_therapist.transports.wav_file import run_wav_session
 
@@ -64,7 +65,7 @@ def test_a_spoken_cbt_session_ends_with_a_coping_card_that_the_next_session_reca
     assert "Here is your coping card" in card_turn["assistant_text"]
     assert [e for e in events if e["type"] == "ArtifactSaved" and e["kind"] == "coping_card"]
 
-    store = MemoryStore(tmp_path / "data" / "memory.sqlite3")
+    store = open_storage(load_config())  # the data dir the CLI wrote to
     cards = store.artifacts("alex", "coping_card")
     assert len(cards) == 1 and wer(ADAPTIVE, cards[0]["adaptive_thought"]) <= 0.3, cards
     assert cards[0]["distortion"] in {"labeling", "overgeneralization", "all_or_nothing", "mind_reading",
@@ -101,7 +102,7 @@ async def test_each_modality_reaches_its_last_step(modality, cfg, models, tmp_pa
     pinned = cfg.model_copy(deep=True)
     pinned.session.modality = modality
     events: list[dict] = []
-    memory = MemoryStore(tmp_path / "memory.sqlite3")
+    memory = open_storage(load_config())
     session = VoiceSession(pinned, models, events.append, user_id="sam", memory=memory)
     # Spare lines: a misheard rating is asked again, and a gentle safety check-in (watch)
     # pauses the protocol for a turn; each costs one line.

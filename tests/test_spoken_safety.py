@@ -13,7 +13,8 @@ import sys
 import pytest
 
 from voice_therapist.audio.wavfile import write_int16
-from voice_therapist.memory.store import MemoryStore
+from voice_therapist.config import load_config
+from voice_therapist.storage import open_storage
 
 from .speech import track, wer
 from .webhook import free_port
@@ -79,7 +80,7 @@ def test_passive_ideation_at_turn_six_of_cbt_switches_to_the_screener_and_a_save
     read_back = next(t for t in turns if t["step"] == "read_back")["assistant_text"]
     assert "Here is your safety plan" in read_back and "sister" in read_back
 
-    store = MemoryStore(tmp_path / "data" / "memory.sqlite3")
+    store = open_storage(load_config())  # the data dir the CLI wrote to
     plans = store.artifacts("robin", "safety_plan")
     store.close()
     assert len(plans) == 1, plans

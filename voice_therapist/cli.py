@@ -11,10 +11,16 @@ import time
 from pathlib import Path
 
 from .audio.pcm import AudioFormatError
+from .cli_storage import COMMANDS as STORAGE_COMMANDS
+from .cli_storage import add_storage_commands, run_storage_command
 from .config import Config, ConfigError, load_config
 from .dialogue.protocol import ProtocolError, Protocols, load_protocols
 from .event_log import EventLog
 from .model_registry import ModelNotFound
+from .storage.consent import AccessDenied
+from .storage.crypto import MasterKeyError
+from .storage.database import StorageError
+from .storage.store import UnknownUser
 from .transports.microphone import NoAudioDevice
 
 log = logging.getLogger("voice_therapist")
@@ -59,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", default="bench-output/bench.json", help="where the results go (a .md table beside it)")
     bench.add_argument("--quick", action="store_true", help="fewer turns and sessions, for a smoke run")
 
+    add_storage_commands(sub)
     sub.add_parser("check", help="load the configuration, protocols and models, then exit")
     return parser
 
@@ -75,15 +82,24 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "modality", None):
             cfg.session.modality = args.modality
         logging.basicConfig(level=cfg.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if args.command in STORAGE_COMMANDS:
+            return run_storage_command(args, cfg)
         protocols = load_protocols()
         if args.command == "classify":
             return _classify_crisis(args.conversation) if args.what == "crisis" else _classify(args.what)
         if args.command == "safety-plan":
             return _read_safety_plan(cfg, args.user)
         return asyncio.run(_dispatch(args, cfg, protocols))
-    except (ConfigError, ProtocolError, ModelNotFound, AudioFormatError, NoAudioDevice) as exc:
+    except (ConfigError, ProtocolError, ModelNotFound, AudioFormatError, NoAudioDevice, StorageError,
+            MasterKeyError, ValueError) as exc:
         print(f"voice-therapist: {exc}", file=sys.stderr)
         return 2
+    except UnknownUser as exc:
+        print(f"voice-therapist: {exc.args[0] if exc.args else 'unknown user'}", file=sys.stderr)
+        return 3
+    except AccessDenied as exc:
+        print(f"voice-therapist: access denied: {exc}", file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
         return 130
 
@@ -146,9 +162,9 @@ def _read_safety_plan(cfg: Config, user: str) -> int:
 
 
 def _memory(cfg: Config):
-    from .memory.store import MemoryStore
+    from .storage.store import open_storage
 
-    return MemoryStore(cfg.data_dir() / "memory.sqlite3")
+    return open_storage(cfg)
 
 
 async def _dispatch(args: argparse.Namespace, cfg: Config, protocols: Protocols) -> int:

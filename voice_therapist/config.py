@@ -105,6 +105,8 @@ class SafetyConfig(_Section):
 class StorageConfig(_Section):
     data_dir: str = ""
     url: str = ""  # SQLAlchemy URL (postgresql+psycopg://...); empty: SQLite in data_dir
+    keystore_url: str = ""  # the user data keys, kept apart from the data; empty: SQLite in data_dir
+    resume_within_minutes: float = Field(120, ge=0)  # a session cut off by a crash this recently is resumed
     master_key_env: str = "VOICE_THERAPIST_MASTER_KEY"  # base64 32 bytes; else master_key_file
     master_key_file: str = ""  # empty: <data_dir>/master.key, created 0600 on first use
     retention_days: float = Field(0, ge=0)  # transcripts older than this are purged; 0 keeps them

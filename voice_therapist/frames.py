@@ -76,6 +76,13 @@ class Backchannel(Frame):
 
 
 @dataclass(frozen=True)
+class Resumed(Frame):
+    session_id: str  # a session cut off by a crash or a dropped call goes on where it stood
+    turns: int
+    step: str
+
+
+@dataclass(frozen=True)
 class ErrorEvent(Frame):
     stage: str
     message: str

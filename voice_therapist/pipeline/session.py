@@ -19,6 +19,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
@@ -26,11 +27,10 @@ import numpy as np
 from ..asr.streaming import TurnTranscriber
 from ..audio.pcm import FRAME_MS
 from ..config import Config
-from ..dialogue.engine import MemoryContext, Plan, SessionEngine, TurnContext
+from ..dialogue.engine import EngineState, MemoryContext, Plan, SessionEngine, TurnContext
 from ..dialogue.responder import Responder, Sentence
-from ..frames import (ArtifactSaved, Backchannel, ErrorEvent, Escalated, Interrupt, Prosody, ReplyText, Routed,
-                      SpeechEnded, SpeechStarted, Transcript)
-from ..memory.store import MemoryStore
+from ..frames import (ArtifactSaved, Backchannel, ErrorEvent, Escalated, Interrupt, Prosody, ReplyText, Resumed,
+                      Routed, SpeechEnded, SpeechStarted, Transcript)
 from ..nlp.embedder import relevance
 from ..prosody.baseline import Baseline
 from ..prosody.stress import ProsodyTracker
@@ -38,33 +38,38 @@ from ..safety.age import says_under_18
 from ..safety.detector import Assessment, CrisisDetector
 from ..safety.escalation import EscalationEvent, EscalationNotifier, EscalationQueue, needs_escalation
 from ..safety.responses import SafetyScripts
+from ..storage.store import Storage
 from ..turn.backchannel import is_backchannel
 from ..turn.detector import TurnDetector, TurnEvent, TurnSignal
 from .models import Models
+from .persistence import OrderedWriter
 from .playback import Playback
 from .turn_record import TurnRecord
 
 log = logging.getLogger(__name__)
-PAUSE_COMMIT_MS = 120  # a pause this long inside a turn lets the ASR commit what came before
+PAUSE_COMMIT_MS = 120
+RESUME_HISTORY_TURNS = 20  # turns of the conversation kept in the resume snapshot  # a pause this long inside a turn lets the ASR commit what came before
 
 
 class VoiceSession:
     def __init__(self, cfg: Config, models: Models, emit: Callable[[dict[str, Any]], None],
-                 user_id: str = "local", memory: MemoryStore | None = None, safety: SafetyScripts | None = None,
+                 user_id: str = "local", memory: Storage | None = None, safety: SafetyScripts | None = None,
                  escalation: EscalationNotifier | None = None):
         self.cfg = cfg
         self.models = models
         self._emit_event = emit
         self.user_id = user_id
-        self.memory = memory
-        self.session_id = memory.start_session(user_id) if memory else None
+        self.memory = memory  # None: an anonymous caller, nothing is kept
+        resumed = memory.resumable(user_id, cfg.storage.resume_within_minutes * 60) if memory else None
+        self.session_id = resumed[0] if resumed else (memory.start_session(user_id) if memory else None)
+        self._writer = OrderedWriter()
         self.turns = TurnDetector(cfg.turn)
         self.playback = Playback()
         self.crisis = CrisisDetector(models.crisis)
         known_voice = memory.voice_baseline(user_id) if memory else None
         self.prosody = ProsodyTracker(Baseline.from_dict(known_voice) if known_voice else None)
         self.safety = safety or SafetyScripts(cfg.safety.locale)
-        self.escalation = escalation or notifier_from_config(cfg)
+        self.escalation = escalation or notifier_from_config(cfg, memory)
         self.engine = SessionEngine(
             models.protocols, models.router, models.distortions,
             memory.memory_context(user_id) if memory else MemoryContext(),
@@ -92,6 +97,9 @@ class VoiceSession:
         # User turns whose reply was cut before a sound of it was heard: their words (a
         # transcriber when the final text was not ready yet) lead into the next turn.
         self._carry: list[str | TurnTranscriber] = []
+        self._elapsed_before_s = 0.0  # session time spent before a resume
+        if resumed:
+            self._restore(resumed[1])
 
     # --- the per-frame path -------------------------------------------------------------
     def tick(self, pcm: np.ndarray, t_ms: float) -> np.ndarray:
@@ -280,7 +288,7 @@ class VoiceSession:
         assessment = self.crisis.with_stress(assessment, stress.score)
         record.prosody = (stress, features)
         record.mark("crisis_check")
-        context = TurnContext(elapsed_s=record.speech_end_ms / 1000, stress=stress.score,
+        context = TurnContext(elapsed_s=self._elapsed_before_s + record.speech_end_ms / 1000, stress=stress.score,
                               risk_level=assessment.session_level)
         plan = await self.models.run_blocking(self.engine.plan, text, context)
         if plan.raises:
@@ -347,12 +355,33 @@ class VoiceSession:
                 self._emit(Routed(modality=plan.routed[0], confidence=round(plan.routed[1], 3)))
             self._emit(plan.move)
             if plan.artifact and self.memory:
-                self.memory.save_artifact(self.session_id, self.user_id, plan.artifact)
+                self._writer.submit(self.memory.save_artifact, self.session_id, self.user_id, plan.artifact)
                 self._emit(ArtifactSaved(kind=plan.artifact["kind"]))
         record.phase, record.modality = state.phase, state.modality or ""
         record.step = plan.move.step if plan is not None else ("under_18" if minor else "safety")
         if self.memory:
-            self.memory.update_session(self.session_id, state.slots, state.modality)
+            self._writer.submit(self.memory.update_session, self.session_id, state.slots, state.modality)
+            self._record(record)
+
+    def _record(self, record: TurnRecord) -> None:
+        """The turn and where the session now stands, so a crash can resume from here."""
+        self._writer.submit(self.memory.record_turn, self.session_id, record.index, record.user_text,
+                            record.assistant_text, record.step, record.risk)
+        self._writer.submit(self.memory.save_state, self.session_id, self._snapshot(), self.crisis.session_level)
+
+    def _snapshot(self) -> dict:
+        return {"engine": asdict(self.engine.state), "crisis": self.crisis.snapshot(),
+                "history": self.history[-2 * RESUME_HISTORY_TURNS:], "turns": self._turns_committed,
+                "minor": self._minor, "elapsed_s": self._elapsed_before_s + self._next_frame_ms / 1000}
+
+    def _restore(self, snapshot: dict) -> None:
+        self.engine.state = EngineState(**snapshot["engine"])
+        self.crisis.restore(snapshot["crisis"])
+        self.history = list(snapshot["history"])
+        self._turns_committed = int(snapshot["turns"])
+        self._minor = bool(snapshot["minor"])
+        self._elapsed_before_s = float(snapshot["elapsed_s"])
+        self._emit(Resumed(session_id=str(self.session_id), turns=self._turns_committed, step=self.engine.state.step))
 
     def _llm_history(self) -> list[dict[str, str]]:
         turns = self.cfg.session.history_turns
@@ -403,6 +432,8 @@ class VoiceSession:
         if spoken:
             self.history.append({"role": "assistant", "content": spoken})
         self.playback.forget(record.reply_id)
+        if record.user_text and self.memory:
+            self._record(record)
         if record.user_text:
             event = record.to_event()
             self._emit(event)
@@ -428,7 +459,10 @@ class VoiceSession:
 
     async def aclose(self) -> None:
         if self.memory and self.prosody.baseline.n:
-            self.memory.save_voice_baseline(self.user_id, self.prosody.baseline.to_dict())
+            self._writer.submit(self.memory.save_voice_baseline, self.user_id, self.prosody.baseline.to_dict())
+        if self.memory:  # a clean end; only a session cut off by a crash is resumed later
+            self._writer.submit(self.memory.end_session, self.session_id)
+        await self._writer.drain()
         if self._deliveries:  # queued on disk already; this only lets a live delivery finish
             await asyncio.wait(self._deliveries, timeout=self.escalation.round_limit_s)
         for task in list(self._tasks):
@@ -436,9 +470,13 @@ class VoiceSession:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
-def notifier_from_config(cfg: Config) -> EscalationNotifier:
+def notifier_from_config(cfg: Config, storage: Storage | None = None) -> EscalationNotifier:
+    """The on-call notifier; its durable queue lives in the storage layer (a local file without one)."""
+    from ..storage.escalation_queue import StoredEscalationQueue
+
     safety = cfg.safety
-    return EscalationNotifier(safety.escalation_url, EscalationQueue(cfg.data_dir() / "escalations.sqlite"),
+    queue = StoredEscalationQueue(storage.engine) if storage else EscalationQueue(cfg.data_dir() / "escalations.sqlite")
+    return EscalationNotifier(safety.escalation_url, queue,
                               token=os.environ.get(safety.escalation_token_env, ""),
                               timeout_s=safety.escalation_timeout_s, retries=safety.escalation_attempts)
 

@@ -157,3 +157,12 @@ class CrisisDetector:
         self._watches += assessment.watch
         if assessment.text:
             self._recent.append(assessment.text)
+
+    def snapshot(self) -> dict:
+        """What a resumed session needs: the level reached never resets, and recent context carries on."""
+        return {"session_level": self.session_level, "recent": list(self._recent), "watches": self._watches}
+
+    def restore(self, snapshot: dict) -> None:
+        self.session_level = snapshot.get("session_level", "none")
+        self._recent.extend(snapshot.get("recent", []))
+        self._watches = int(snapshot.get("watches", 0))
