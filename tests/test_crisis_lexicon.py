@@ -75,3 +75,23 @@ def test_greetings_and_ordinary_talk_are_not_flagged_by_the_model():
 ])
 def test_asking_to_switch_the_safety_path_off_changes_nothing(text):
     assert CrisisDetector().assess(text).risk.level in ("passive", "active", "plan", "imminent")
+
+
+def _talk(detector, lines):
+    for line in lines:
+        assessment = detector.assess(line)
+        detector.commit(assessment)
+    return assessment
+
+
+def test_repeated_hopelessness_builds_up_to_asking_directly():
+    detector = CrisisDetector()
+    last = _talk(detector, ["I feel hopeless.", "I am a burden to everyone.", "There is no point in anything anymore."])
+    assert last.session_level == "passive" and "build_up" in last.risk.reasons
+
+
+def test_one_hopeless_statement_carried_by_context_does_not_build_up():
+    detector = CrisisDetector()
+    last = _talk(detector, ["I feel hopeless, like nothing will ever get better.", "Yes, that fits.",
+                            "I forgot two of my slides."])
+    assert last.session_level == "watch"

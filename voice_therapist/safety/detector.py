@@ -116,6 +116,7 @@ class CrisisDetector:
             if near.level != "none" and agreed and (found or not neutralized(text)):
                 note(near.level, near.similarity)
                 reasons.add(f"semantic:{near.level}:{near.similarity:.2f}")
+        own = set(found)  # what this utterance says by itself, before context is added
         if self._recent:
             joined = " ".join([*self._recent, text])
             context = [h.level for h in scan(joined)]
@@ -126,7 +127,9 @@ class CrisisDetector:
                 reasons.add("context")
         separate = [lvl for lvl in found if lvl in SEPARATE]
         scale = max((lvl for lvl in found if lvl in LEVELS), key=rank, default="none")
-        watch = scale == "watch"
+        # Only a hopeless statement of its own counts towards asking directly: the context that
+        # carries one over ("yes, that fits" after it) is the same statement, not another.
+        watch = scale == "watch" and "watch" in own
         if watch and self._watches + 1 >= WATCHES_TO_ASK:
             scale = "passive"
             strength["passive"] = strength["watch"]
