@@ -27,6 +27,9 @@ RESOURCE_VALUES = {"crisis_line", "emergency", "youth_line", "abuse_line"}
 SAFETY_PLAN_FILE = Path("safety") / "safety_plan.yaml"
 
 
+MAX_PROTOCOL_BYTES = 1024 * 1024
+
+
 class ProtocolError(ValueError):
     """A protocol file is unusable; the message names the file, the line and the reason."""
 
@@ -203,11 +206,17 @@ def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
 
 def load_protocol(path: Path) -> SessionFrame | Modality | SafetyPlan:
     try:
+        if path.stat().st_size > MAX_PROTOCOL_BYTES:
+            raise ProtocolError(f"{path}, line 1: larger than {MAX_PROTOCOL_BYTES // 1024} KiB; is this a protocol?")
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text)
         data = yaml.safe_load(text)
     except OSError as exc:
         raise ProtocolError(f"{path}: cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(f"{path}, line 1: not UTF-8 text: {exc.reason}") from exc
+    except RecursionError as exc:  # found by fuzzing: "[[[[..." ran the YAML parser out of stack
+        raise ProtocolError(f"{path}, line 1: nested too deeply to be a protocol") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "unknown line"
