@@ -23,13 +23,14 @@ KILL_AFTER_TURNS = 5
 AFTER_RESTART = [CBT[4], CBT[5]]
 
 
-def start_session(tmp_path, name, lines):
+def start_session(tmp_path, name, lines, log_level="INFO"):
     wav, events = tmp_path / f"{name}.wav", tmp_path / f"{name}.jsonl"
     write_int16(wav, spoken(lines))
     process = subprocess.Popen(
         [sys.executable, "-m", "voice_therapist", "session", "--input", str(wav), "--output", str(tmp_path / "o.wav"),
          "--events", str(events), "--fast", "--user", "alex", "--modality", "cbt"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "VOICE_THERAPIST__LOGGING__LEVEL": log_level})
     return process, events
 
 
@@ -63,8 +64,9 @@ def test_a_killed_session_resumes_with_its_history_step_and_risk(tmp_path):
     last_move = [e for e in events if e["type"] == "Move"][-1]
     storage.close()
 
-    process, events_path = start_session(tmp_path, "after", AFTER_RESTART)
-    assert process.wait(timeout=400) == 0, process.stderr.read()[-2000:]
+    process, events_path = start_session(tmp_path, "after", AFTER_RESTART, log_level="DEBUG")
+    logs = process.communicate(timeout=400)[1]
+    assert process.returncode == 0, logs[-2000:]
     events = read_events(events_path)
     [resumed] = [e for e in events if e["type"] == "Resumed"]
     assert (resumed["session_id"], resumed["turns"], resumed["step"]) == \
@@ -83,3 +85,5 @@ def test_a_killed_session_resumes_with_its_history_step_and_risk(tmp_path):
     assert texts[:KILL_AFTER_TURNS] == [t["user_text"] for t in heard]
     assert len(texts) == len(kept) + len(turns)
     storage.close()
+    said = [t["user_text"] for t in turns] + [t["assistant_text"] for t in turns] + [t["user_text"] for t in heard]
+    assert "turn" in logs and not [s for s in said if s and s in logs]  # even at DEBUG, no words in the logs

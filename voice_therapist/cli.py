@@ -16,6 +16,7 @@ from .cli_storage import add_storage_commands, run_storage_command
 from .config import Config, ConfigError, load_config
 from .dialogue.protocol import ProtocolError, Protocols, load_protocols
 from .event_log import EventLog
+from .logging_setup import configure_logging
 from .model_registry import ModelNotFound
 from .storage.consent import AccessDenied
 from .storage.crypto import MasterKeyError
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         cfg = load_config(args.config)
         if getattr(args, "modality", None):
             cfg.session.modality = args.modality
-        logging.basicConfig(level=cfg.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        configure_logging(cfg.logging.level)
         if args.command in STORAGE_COMMANDS:
             return run_storage_command(args, cfg)
         protocols = load_protocols()
@@ -162,9 +163,12 @@ def _read_safety_plan(cfg: Config, user: str) -> int:
 
 
 def _memory(cfg: Config):
+    from .storage.retention import purge_transcripts
     from .storage.store import open_storage
 
-    return open_storage(cfg)
+    storage = open_storage(cfg)
+    purge_transcripts(storage, cfg.storage.retention_days)  # the retention period holds without a cron job
+    return storage
 
 
 async def _dispatch(args: argparse.Namespace, cfg: Config, protocols: Protocols) -> int:

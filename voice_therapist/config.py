@@ -110,7 +110,6 @@ class StorageConfig(_Section):
     master_key_env: str = "VOICE_THERAPIST_MASTER_KEY"  # base64 32 bytes; else master_key_file
     master_key_file: str = ""  # empty: <data_dir>/master.key, created 0600 on first use
     retention_days: float = Field(0, ge=0)  # transcripts older than this are purged; 0 keeps them
-    store_audio: bool = False  # raw audio is kept only when the user opts in
 
 
 class ServerConfig(_Section):

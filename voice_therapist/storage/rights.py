@@ -29,7 +29,7 @@ def export_user(storage: Storage, user_id: str) -> dict:
     return {
         "format": EXPORT_FORMAT,
         "exported_at": time.time(),
-        "user": {"id": user.id, "created_at": user.created_at, "audio_opt_in": user.audio_opt_in},
+        "user": {"id": user.id, "created_at": user.created_at},
         "sessions": kept_sessions,
         "artifacts": storage.artifacts(user_id),
         "voice_baseline": storage.voice_baseline(user_id),

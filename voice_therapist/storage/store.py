@@ -71,7 +71,7 @@ class Storage:
         token = secrets.token_urlsafe(32)
         with self.engine.begin() as db:
             db.execute(insert(users).values(id=user_id, role=role, label=label, token_hash=token_hash(token),
-                                            created_at=time.time(), audio_opt_in=False))
+                                            created_at=time.time()))
         if role == "user":
             self.keys.create(user_id)
         return user_id, token

@@ -7,7 +7,7 @@ user's data key (crypto.py). The user data keys are not here: they live in the k
 
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
+from sqlalchemy import (Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
                         UniqueConstraint)
 
 metadata = MetaData()
@@ -20,7 +20,6 @@ users = Table(
     Column("label", String(200), nullable=False, default=""),  # a clinician's name; empty for users
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", Float, nullable=False),
-    Column("audio_opt_in", Boolean, nullable=False, default=False),
 )
 
 sessions = Table(

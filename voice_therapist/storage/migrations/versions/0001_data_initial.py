@@ -22,7 +22,6 @@ def upgrade() -> None:
         sa.Column("label", sa.String(200), nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
         sa.Column("created_at", sa.Float, nullable=False),
-        sa.Column("audio_opt_in", sa.Boolean, nullable=False),
     )
     op.create_table(
         "sessions",
