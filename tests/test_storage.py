@@ -16,7 +16,6 @@ from voice_therapist.storage.crypto import DecryptionError, MasterKeyError, load
 from voice_therapist.storage.database import open_engine, sqlite_url
 from voice_therapist.storage.escalation_queue import StoredEscalationQueue
 from voice_therapist.storage.keyring import KeyShredded
-from voice_therapist.storage.retention import purge_transcripts
 from voice_therapist.storage.store import Storage, UnknownUser
 from voice_therapist.storage.tables import sessions, turns
 from voice_therapist.safety.escalation import EscalationEvent
@@ -201,8 +200,8 @@ def test_retention_purges_old_transcripts_and_keeps_summaries_and_cards(backend)
     storage = backend.open()
     user, _ = storage.create_user()
     session_id = a_session(storage, user)
-    assert purge_transcripts(storage, 30) == 0  # today's words stay
-    assert purge_transcripts(storage, 30, now=time.time() + 31 * 86400) == 1
+    assert storage.purge_transcripts(30) == 0  # today's words stay
+    assert storage.purge_transcripts(30, now=time.time() + 31 * 86400) == 1
     assert storage.turns(session_id)[0]["user_text"] is None
     assert storage.sessions(user)[0]["topic"] == TOPIC and storage.artifacts(user, "coping_card") == [CARD]
 

@@ -163,12 +163,9 @@ def _read_safety_plan(cfg: Config, user: str) -> int:
 
 
 def _memory(cfg: Config):
-    from .storage.retention import purge_transcripts
     from .storage.store import open_storage
 
-    storage = open_storage(cfg)
-    purge_transcripts(storage, cfg.storage.retention_days)  # the retention period holds without a cron job
-    return storage
+    return open_storage(cfg)
 
 
 async def _dispatch(args: argparse.Namespace, cfg: Config, protocols: Protocols) -> int:

@@ -44,7 +44,6 @@ def add_storage_commands(sub) -> None:
 
 def run_storage_command(args: argparse.Namespace, cfg: Config) -> int:
     from .storage import consent, rights
-    from .storage.retention import purge_transcripts
     from .storage.store import open_storage
 
     storage = open_storage(cfg)
@@ -77,7 +76,7 @@ def run_storage_command(args: argparse.Namespace, cfg: Config) -> int:
         elif args.command == "clinician-view":
             _print(consent.clinician_view(storage, args.clinician, args.user))
         elif args.command == "purge":
-            count = purge_transcripts(storage, cfg.storage.retention_days)
+            count = storage.purge_transcripts(cfg.storage.retention_days)
             print(f"{count} transcripts past {cfg.storage.retention_days:g} days purged.", file=sys.stderr)
         return 0
     finally:

@@ -130,8 +130,8 @@ class SipConfig(_Section):
     username: str = ""
     password_env: str = "VOICE_THERAPIST_SIP_PASSWORD"
     jitter_ms: int = Field(60, ge=0, le=1000)
+    max_calls: int = Field(4, ge=1, le=100)  # each call runs the whole pipeline; more starve the others
     callers: dict[str, str] = {}  # caller ID (e.g. +15551234567) -> user id; others are anonymous
-    pin_users: bool = False  # ask for a DTMF PIN to identify the caller
 
     @model_validator(mode="after")
     def _port_range(self) -> "SipConfig":

@@ -27,6 +27,7 @@ from .keyring import Keyring
 from .tables import artifacts, sessions, turns, users, voice_baselines
 
 ROLES = ("user", "clinician", "oncall")
+DAY_S = 86400
 
 
 class UnknownUser(LookupError):
@@ -39,7 +40,9 @@ def open_storage(cfg: Config) -> "Storage":
     url = storage.url or sqlite_url(data_dir / "voice_therapist.sqlite3")
     keys_url = storage.keystore_url or sqlite_url(data_dir / "keys.sqlite3")
     master = load_master_key(storage.master_key_env, Path(storage.master_key_file or data_dir / "master.key"))
-    return Storage(open_engine(url), open_engine(keys_url), master)
+    opened = Storage(open_engine(url), open_engine(keys_url), master)
+    opened.purge_transcripts(storage.retention_days)  # the retention period holds without a cron job
+    return opened
 
 
 def token_hash(token: str) -> str:
@@ -231,6 +234,16 @@ class Storage:
             if not db.execute(update(voice_baselines).where(voice_baselines.c.user_id == user_id)
                               .values(**values)).rowcount:
                 db.execute(insert(voice_baselines).values(user_id=user_id, **values))
+
+    # --- retention ------------------------------------------------------------------------
+    def purge_transcripts(self, retention_days: float, now: float | None = None) -> int:
+        """Blanks the words of turns older than the period (summaries and artifacts stay); 0 days keeps all."""
+        if retention_days <= 0:
+            return 0
+        cutoff = (now or time.time()) - retention_days * DAY_S
+        with self.engine.begin() as db:
+            return db.execute(update(turns).where(turns.c.created_at < cutoff, turns.c.text_enc.is_not(None))
+                              .values(text_enc=None)).rowcount
 
     def memory_context(self, user_id: str) -> MemoryContext:
         return memory_context(self.sessions(user_id), self.artifacts(user_id))

@@ -1,0 +1,1 @@
+"""Real SIP peers and their scenarios for the telephony tests."""
