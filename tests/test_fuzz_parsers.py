@@ -136,3 +136,38 @@ def test_telephone_audio_decodes_any_bytes_one_sample_each(payload):
         pcm = decode(payload)
         assert pcm.dtype == np.int16 and pcm.size == len(payload)
         assert np.array_equal(decode(encode(pcm)), pcm)  # a decoded sample is exactly representable
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+                    max_leaves=20)
+MEDIA_KEYS = st.sampled_from(["event", "start", "media", "streamSid", "stream_id", "mediaFormat", "media_format",
+                              "encoding", "sampleRate", "sample_rate", "channels", "customParameters", "token",
+                              "payload", "track"])
+
+
+def media_stream_shaped():
+    """JSON objects built from the media-stream protocol's own keys and values, nested at random."""
+    value = st.recursive(JSON | st.sampled_from(["start", "media", "stop", "mark", "connected", "audio/x-mulaw",
+                                                 "inbound", "outbound", 8000, "AAAA", "/w==" * 40]),
+                         lambda inner: st.dictionaries(MEDIA_KEYS, inner, max_size=5), max_leaves=25)
+    return st.dictionaries(MEDIA_KEYS, value, max_size=6)
+
+
+@FUZZ
+@given(st.one_of(media_stream_shaped().map(json.dumps), st.text(max_size=200), JSON.map(json.dumps)))
+def test_media_stream_messages_parse_or_are_refused_clearly(text):
+    from voice_therapist.server.media_stream import _event, _inbound, _media_chunks, _Start
+    from voice_therapist.server.socket_io import ProtocolViolation
+
+    TRIED["media_stream_message"] += 1
+    try:
+        message = _event(text)
+        if message["event"] == "start":
+            start = _Start(message)
+            assert isinstance(start.stream_sid, str) and start.token is None or isinstance(start.token, str)
+        elif message["event"] == "media" and _inbound(message):
+            chunks = _media_chunks(message)
+            assert chunks and all(len(c) == 160 for c in chunks)
+    except ProtocolViolation as exc:
+        assert str(exc) and exc.reason
