@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import re
 import statistics
-import tempfile
-from pathlib import Path
 
 import numpy as np
 
-from ..audio.pcm import SAMPLE_RATE
-from ..demo import build_user_track
-from ..pipeline.session import VoiceSession
-from ..transports.wav_file import run_wav_session
 from ..pipeline.turn_record import LATENCY_PARTS
-from .turns import UTTERANCES
 
 
 def word_error_rate(references: list[str], hypotheses: list[str]) -> float:
@@ -48,13 +41,3 @@ def summarize(turns: list[dict]) -> dict[str, dict[str, float]]:
                 "n": len(values),
             }
     return summary
-
-
-async def measure_session_latency(cfg, models, utterances=UTTERANCES, gap_seconds: float = 14.0):
-    events: list[dict] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        user = build_user_track(list(utterances), Path(tmp), gap_seconds)
-    session = VoiceSession(cfg, models, events.append)
-    await run_wav_session(session, user, paced=True)
-    turns = [e for e in events if e["type"] == "turn"]
-    return turns, summarize(turns), user.size / SAMPLE_RATE

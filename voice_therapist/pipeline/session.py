@@ -291,6 +291,7 @@ class VoiceSession:
         context = TurnContext(elapsed_s=self._elapsed_before_s + record.speech_end_ms / 1000, stress=stress.score,
                               risk_level=assessment.session_level)
         plan = await self.models.run_blocking(self.engine.plan, text, context)
+        record.mark("routing")
         if plan.raises:
             assessment = self.crisis.raised_to(assessment, plan.raises, f"screener:{self.engine.state.step}")
         minor = self._minor or says_under_18(text)

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-LATENCY_PARTS = ("endpoint", "asr_final", "crisis_check", "llm_first_token", "tts_first_audio", "first_audio_out")
+LATENCY_PARTS = ("endpoint", "asr_final", "crisis_check", "routing", "llm_first_token", "tts_first_audio", "first_audio_out")
 
 
 @dataclass
