@@ -47,8 +47,8 @@ from .playback import Playback
 from .turn_record import TurnRecord
 
 log = logging.getLogger(__name__)
-PAUSE_COMMIT_MS = 120
-RESUME_HISTORY_TURNS = 20  # turns of the conversation kept in the resume snapshot  # a pause this long inside a turn lets the ASR commit what came before
+PAUSE_COMMIT_MS = 120  # a pause this long inside a turn lets the ASR commit what came before
+RESUME_HISTORY_TURNS = 20  # turns of the conversation kept in the resume snapshot
 
 
 class VoiceSession:
