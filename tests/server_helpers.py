@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import socket
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -17,12 +16,8 @@ from voice_therapist.server.app import create_app
 from voice_therapist.server.main import Server, bind, served_config, uvicorn_config
 from voice_therapist.storage.store import Storage, open_storage
 
+from .webhook import free_port
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

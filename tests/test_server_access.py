@@ -8,7 +8,7 @@ import httpx
 import numpy as np
 import pytest
 
-from voice_therapist.server.edge_audio import from_internal_frames, to_internal_frames
+from voice_therapist.audio.stream_resample import from_internal_frames, to_internal_frames
 from voice_therapist.server.logs import RedactTokens
 from voice_therapist.server.main import run_server, served_config
 

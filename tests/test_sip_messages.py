@@ -12,7 +12,8 @@ from voice_therapist.telephony.digest import DigestError, authorization, parse_c
 from voice_therapist.telephony.dtmf import DtmfEvent, DtmfError, DtmfReceiver, parse_event
 from voice_therapist.telephony.jitter import Gap, JitterBuffer
 from voice_therapist.telephony.main import caller_user
-from voice_therapist.telephony.narrowband import Downsampler, TelephoneCodec, Upsampler, narrowband_roundtrip
+from voice_therapist.audio.stream_resample import from_internal_frames, to_internal_frames
+from voice_therapist.telephony.narrowband import TelephoneCodec, narrowband_roundtrip
 from voice_therapist.telephony.rtp import RtpError, RtpPacket, RtpSender, parse_rtp
 from voice_therapist.telephony.sdp import SdpError, build_answer, build_offer, negotiate, parse_sdp
 from voice_therapist.telephony.sip_message import (MAX_MESSAGE_BYTES, SipMessage, SipMessageError, parse_message,
@@ -367,13 +368,13 @@ def test_the_telephone_band_passes_and_what_is_above_it_is_stopped():
     t = np.arange(16000) / 16000
     for hz, kept in ((300, True), (1000, True), (3300, True), (5000, False), (7000, False)):
         tone = (8000 * np.sin(2 * np.pi * hz * t)).astype(np.int16)
-        down = Downsampler()
-        narrow = np.concatenate([down(tone[i:i + 320]) for i in range(0, tone.size, 320)])
+        down = from_internal_frames(8000)
+        narrow = np.concatenate([down.convert(tone[i:i + 320]) for i in range(0, tone.size, 320)])
         ratio = narrow[400:].std() / tone.std()
         assert (ratio > 0.9) if kept else (ratio < 0.01), (hz, ratio)
-    up = Upsampler()
+    up = to_internal_frames(8000)
     narrow_tone = (8000 * np.sin(2 * np.pi * 1000 * np.arange(8000) / 8000)).astype(np.int16)
-    wide = np.concatenate([up(narrow_tone[i:i + 160]) for i in range(0, 8000, 160)])
+    wide = np.concatenate([up.convert(narrow_tone[i:i + 160]) for i in range(0, 8000, 160)])
     assert wide.size == 16000 and abs(wide[800:].std() / narrow_tone.std() - 1) < 0.05
 
 

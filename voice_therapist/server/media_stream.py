@@ -24,7 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDiscon
 from ..audio.g711 import TELEPHONE_RATE, ulaw_decode, ulaw_encode
 from .admission import Refusal, check_origin, identify, take_slot
 from .context import ServerContext
-from .edge_audio import from_internal_frames, to_internal_frames
+from ..audio.stream_resample import from_internal_frames, to_internal_frames
 from .limits import START_TIMEOUT_S
 from .sessions import new_session, run_session
 from .socket_io import Disconnected, ProtocolViolation, close_with_error, parse_object, receive

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from ..storage import consent, rights
 from ..storage.store import UnknownUser
 from .admission import bearer_token
+from .auth import MAX_TOKEN_CHARS
 
 DOOR = "api"
 router = APIRouter(prefix="/api")
@@ -35,7 +36,7 @@ class ForgetRequest(BaseModel):
 def _as(request: Request, role: str) -> str | JSONResponse:
     ctx = request.app.state.ctx
     token = bearer_token(request.headers, {})
-    found = ctx.memory.identify(token) if token and len(token) <= 256 else None
+    found = ctx.memory.identify(token) if token and len(token) <= MAX_TOKEN_CHARS else None
     if found is None:
         ctx.metrics.refuse(DOOR, "bad_token" if token else "no_token")
         return JSONResponse({"error": "a valid token is required"}, status_code=401,

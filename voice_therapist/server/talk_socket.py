@@ -16,7 +16,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDiscon
 
 from .admission import Refusal, admit, bearer_token
 from .context import ServerContext
-from .edge_audio import from_internal_frames, to_internal_frames
+from ..audio.stream_resample import from_internal_frames, to_internal_frames
 from .limits import START_TIMEOUT_S
 from .sessions import new_session, run_session
 from .socket_io import Disconnected, ProtocolViolation, close_with_error, parse_object, receive, send_quietly

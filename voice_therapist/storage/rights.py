@@ -6,7 +6,6 @@ import time
 
 from sqlalchemy import delete, select
 
-from .keyring import KeyShredded
 from .store import Storage, UnknownUser
 from .tables import artifacts, audit_log, consents, escalations, sessions, turns, users, voice_baselines
 
@@ -56,10 +55,3 @@ def forget_user(storage: Storage, user_id: str) -> None:
         db.execute(delete(consents).where(consents.c.clinician_id == user_id))
         db.execute(delete(users).where(users.c.id == user_id))
 
-
-def is_forgotten(storage: Storage, user_id: str) -> bool:
-    try:
-        storage.keys.key(user_id)
-    except KeyShredded:
-        return storage.role_of(user_id) is None
-    return False
