@@ -40,3 +40,26 @@ def test_empty_and_overlong_input_do_not_crash(embedder):
 def test_missing_model_dir_says_how_to_install(tmp_path):
     with pytest.raises(EmbedderModelMissing, match="pip install"):
         SentenceEmbedder(tmp_path)
+
+
+def test_encoder_graph_computes_minilm_and_int8_stays_close(embedder):
+    import json
+
+    import onnxruntime
+    from safetensors.numpy import load_file
+
+    from .minilm_reference import reference_embedding
+    from voice_therapist.nlp import bert_graph
+    from voice_therapist.nlp.embedder import default_model_dir
+
+    model_dir = default_model_dir()
+    config = json.loads((model_dir / "config.json").read_text())
+    graph = bert_graph.build(load_file(str(model_dir / "model.safetensors")), config["num_hidden_layers"],
+                             config["num_attention_heads"], config["layer_norm_eps"])
+    session = onnxruntime.InferenceSession(graph, providers=["CPUExecutionProvider"])
+    for text in ["I keep thinking everyone would be better off without me.", "This commute is killing me."]:
+        enc = embedder.tokenizer.encode(text)
+        float_vector = session.run(None, {"ids": np.array([enc.ids]), "types": np.array([enc.type_ids]),
+                                          "mask": np.ones((1, len(enc.ids)), np.float32)})[0][0]
+        assert np.allclose(float_vector, reference_embedding(embedder.tokenizer, text), atol=1e-5)
+        assert float(embedder.embed([text])[0] @ float_vector) > 0.98  # what int8 weights cost
