@@ -42,6 +42,9 @@ PATTERNS: dict[str, list[str]] = {
         r"\bwhat (?:bridges?|buildings?|heights?)\b.*\b(?:higher|high|tall)\b",
         r"\b(?:wrote|written|writing) (?:a|my) (?:suicide |goodbye )?(?:note|letter)s?\b.*\b(?:family|goodbye|everyone)\b",
         r"\b(?:giving|gave) away my (?:things|stuff|belongings)\b",
+        # What a goodbye note says, without the word "goodbye".
+        r"\b(?:letters?|notes?|messages?|videos?)\b.*\b(?:wasn't|isn't|is not|was not|not|never) "
+        r"(?:their|your|his|her|anyone's|anybody's) fault\b",
         r"\b(?:tried|attempted) to (?:kill {self}|end (?:it|my life))\b".replace("{self}", SELF),
         r"\b(?:i'm|i am) (?:cutting|hurting) (?:myself|my self)\b",
     ],

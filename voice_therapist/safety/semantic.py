@@ -36,10 +36,14 @@ class SemanticCrisisModel:
         self.matrix = embedder.embed_exemplars(self.texts)
         self._none = self.labels == "none"
 
-    def nearest(self, text: str) -> Nearest:
-        if len(text.split()) < MIN_WORDS:
+    def vector(self, text: str) -> np.ndarray | None:
+        """The utterance's embedding, or None when it is too short to judge."""
+        return self.embedder.embed([text])[0] if len(text.split()) >= MIN_WORDS else None
+
+    def nearest(self, vector: np.ndarray | None) -> Nearest:
+        if vector is None:
             return Nearest("none", 0.0, "", False)
-        similarities = self.matrix @ self.embedder.embed([text])[0]
+        similarities = self.matrix @ vector
         risky = np.where(self._none, -np.inf, similarities)
         best = int(np.argmax(risky))
         similarity = float(similarities[best])

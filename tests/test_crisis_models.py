@@ -1,0 +1,53 @@
+"""The crisis detector with every trained layer, on phrasings that are not among its exemplars."""
+
+import numpy as np
+import pytest
+
+from voice_therapist.dialogue.protocol import load_protocols
+from voice_therapist.nlp.embedder import SentenceEmbedder
+from voice_therapist.safety.detector import CrisisDetector, exemplars, load_models
+from voice_therapist.safety.levels import at_least
+from voice_therapist.safety.linear_classifier import LinearCrisisModel
+
+NEW_RISK = [
+    "honestly the kids would do better with the insurance money than with me around",
+    "i've started writing letters to each of my brothers so they know it wasn't their fault",
+    "some nights i lie there hoping my heart just gives up before the morning",
+]
+NEW_ORDINARY = [
+    "we watched a documentary about how the golden gate bridge was built, amazing engineering",
+    "my nan passed last spring, she was ninety four and we had a lovely send off",
+    "i'm giving most of my books to the charity shop before the move to leeds",
+]
+
+
+@pytest.fixture(scope="module")
+def models():
+    return load_models(load_protocols(), SentenceEmbedder())
+
+
+def test_these_lines_are_new_to_the_detector():
+    written = {t.lower() for texts in exemplars().values() for t in texts}
+    assert not written & {t.lower() for t in NEW_RISK + NEW_ORDINARY}
+
+
+@pytest.mark.parametrize("text", NEW_RISK)
+def test_unseen_risk_phrasings_reach_the_crisis_path(models, text):
+    assessment = CrisisDetector(models).assess(text)
+    assert at_least(assessment.risk.level, "passive"), assessment
+
+
+@pytest.mark.parametrize("text", NEW_ORDINARY)
+def test_unseen_calm_talk_about_death_or_giving_away_is_not_flagged(models, text):
+    assert CrisisDetector(models).assess(text).risk.level == "none"
+
+
+def test_the_linear_layer_needs_most_of_its_mass_on_risk():
+    rng = np.random.default_rng(0)
+    centres = {"none": np.eye(4)[0], "passive": np.eye(4)[1], "plan": np.eye(4)[2]}
+    vectors = np.array([centres[label] + rng.normal(0, 0.05, 4) for label in centres for _ in range(30)], np.float32)
+    model = LinearCrisisModel(vectors, [label for label in centres for _ in range(30)])
+    assert model.verdict(np.eye(4, dtype=np.float32)[2]).level == "plan"
+    assert model.verdict(np.eye(4, dtype=np.float32)[0]).level == "none"
+    halfway = (np.eye(4)[0] + np.eye(4)[1]).astype(np.float32) / 2
+    assert model.verdict(halfway).level == "none"  # undecided is not enough to raise anything

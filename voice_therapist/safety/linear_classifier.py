@@ -1,0 +1,52 @@
+"""The crisis detector's trained layer: logistic regression over the sentence embedding.
+
+Trained at start-up on every written exemplar in protocols/safety/crisis_exemplars.yaml (and
+the project's ordinary therapy talk as `none`). Where the nearest-exemplar layer answers for
+one exemplar, this layer weighs all of them, so a phrasing nobody wrote down is still placed
+between the ones that were. It reads the vector the semantic layer already computed, so it
+adds a matrix product, not a second encoder run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .levels import LEVELS, SEPARATE
+
+# Chosen on the development set (tests/data/crisis_eval.jsonl), never on the blind test set:
+REGULARISATION_C = 16.0
+MIN_RISK_MASS = 0.9  # the probabilities of the at-risk levels together must reach this
+AT_RISK = LEVELS[LEVELS.index("passive"):]
+
+
+@dataclass(frozen=True)
+class LinearVerdict:
+    level: str  # the most likely at-risk or separate level, or "none" when the mass is too low
+    probability: float
+
+
+class LinearCrisisModel:
+    def __init__(self, vectors: np.ndarray, labels: list[str]):
+        from sklearn.linear_model import LogisticRegression
+
+        # Balanced: how many lines a level happens to have says nothing about how likely it is.
+        model = LogisticRegression(C=REGULARISATION_C, max_iter=3000, class_weight="balanced").fit(vectors, labels)
+        self.labels = [str(label) for label in model.classes_]
+        self._weights = model.coef_.astype(np.float32).T
+        self._bias = model.intercept_.astype(np.float32)
+
+    def probabilities(self, vector: np.ndarray) -> dict[str, float]:
+        logits = vector @ self._weights + self._bias
+        odds = np.exp(logits - logits.max())
+        return dict(zip(self.labels, (odds / odds.sum()).tolist()))
+
+    def verdict(self, vector: np.ndarray) -> LinearVerdict:
+        probs = self.probabilities(vector)
+        for group in (AT_RISK, SEPARATE):
+            present = [level for level in group if level in probs]
+            if present and sum(probs[level] for level in present) >= MIN_RISK_MASS:
+                best = max(present, key=probs.get)
+                return LinearVerdict(best, probs[best])
+        return LinearVerdict("none", 0.0)
