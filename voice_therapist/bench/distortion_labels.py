@@ -33,6 +33,10 @@ THINKING_TRAPS = {
     "personalization": "personalization",
     "blaming": "personalization",  # Burns: "personalization and blame" are one distortion
     "not distorted": "none",
+    # Spellings only the dev set (reframing_dataset.csv) uses; Burns's "magnification
+    # (catastrophizing)" is one trap, as in the CBT-Bench mapping above.
+    "magnification": "catastrophizing",
+    "none": "none",
     "negative feeling or emotion": None,
     "comparing and despairing": None,
     "comparing": None,

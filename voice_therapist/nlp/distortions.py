@@ -5,14 +5,26 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from .embedder import SentenceEmbedder
-from .exemplar_classifier import ExemplarClassifier
+from .sentence_exemplar_scorer import SentenceExemplarScorer
 
-# Tuned on a dev set (the reframing CSV minus thoughts in the test sets), never on the tests:
+# Tuned with scripts/tune_distortions.py on a dev set (the reframing CSV minus thoughts that
+# appear in the test sets), never on the tests:
 CUE_WEIGHT = 0.1  # per matching cue pattern: phrasing is strong evidence for some traps
-TOP_K = 20  # traps are about a thought's form, which a few nearest exemplars catch less well
+TOP_K = 40  # traps are about a thought's form, which a few nearest exemplars catch less well
+WHOLE_WEIGHT = 0.25  # the rest goes to the best single sentence, where the trap usually sits
+PRIOR_WEIGHT = 0.02  # times log relative frequency: when two traps score alike, prefer the commoner
+# How often each label is tagged in that dev set (260 thoughts, several labels each); a
+# pseudo-count keeps labels it never or seldom tags (mental filter) from being ruled out.
+DEV_LABEL_COUNTS = {
+    "all_or_nothing": 63, "overgeneralization": 66, "mental_filter": 0, "disqualifying_positive": 33,
+    "mind_reading": 48, "fortune_telling": 50, "catastrophizing": 55, "emotional_reasoning": 29,
+    "should_statements": 10, "labeling": 62, "personalization": 75, "none": 17,
+}
+PSEUDO_COUNT = 10
 KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent.parent / "protocols" / "knowledge" / "distortions.yaml"
 NONE_DESCRIPTION = {
     "title": "no clear thinking trap",
@@ -21,20 +33,32 @@ NONE_DESCRIPTION = {
 }
 
 
+def log_prior(labels: list[str], weight: float = PRIOR_WEIGHT) -> np.ndarray:
+    counts = np.array([DEV_LABEL_COUNTS.get(label, 0) + PSEUDO_COUNT for label in labels], dtype=float)
+    return weight * np.log(counts / counts.mean())
+
+
 class DistortionNamer:
-    def __init__(self, embedder: SentenceEmbedder, path: Path = KNOWLEDGE_FILE):
+    def __init__(self, embedder: SentenceEmbedder, path: Path = KNOWLEDGE_FILE, *, top_k: int = TOP_K,
+                 whole_weight: float = WHOLE_WEIGHT, cue_weight: float = CUE_WEIGHT, prior_weight: float = PRIOR_WEIGHT):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         self._knowledge = data["distortions"]
         exemplars = {name: entry["exemplars"] for name, entry in self._knowledge.items()}
         exemplars["none"] = data["none"]["exemplars"]
-        self._classifier = ExemplarClassifier(embedder, exemplars, top_k=TOP_K)
+        self._scorer = SentenceExemplarScorer(embedder, exemplars, top_k=top_k, whole_weight=whole_weight)
         self._cues = {name: [re.compile(p, re.I) for p in entry.get("cues", [])] for name, entry in self._knowledge.items()}
-        self.labels = self._classifier.labels
+        self._cue_weight = cue_weight
+        self.labels = self._scorer.labels
+        self._prior = log_prior(self.labels, prior_weight)
+
+    def cue_counts(self, text: str) -> np.ndarray:
+        lowered = text.replace("’", "'")
+        return np.array([sum(bool(p.search(lowered)) for p in self._cues.get(name, [])) for name in self.labels], float)
 
     def classify(self, text: str) -> tuple[str, float]:
-        lowered = text.replace("’", "'")
-        bias = {name: CUE_WEIGHT * sum(bool(p.search(lowered)) for p in patterns) for name, patterns in self._cues.items()}
-        return self._classifier.classify(text, bias)
+        values = self._scorer.scores(text) + self._cue_weight * self.cue_counts(text) + self._prior
+        best, confidence = self._scorer.confidence(values)
+        return self.labels[best], confidence
 
     def describe(self, label: str) -> dict[str, str]:
         entry = self._knowledge.get(label)

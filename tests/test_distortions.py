@@ -1,0 +1,53 @@
+"""The distortion namer on clear, hand-written thoughts: the interface the CBT step uses,
+deterministic answers, and a trap found inside a longer account."""
+
+import pytest
+import yaml
+
+from voice_therapist.nlp.distortions import KNOWLEDGE_FILE, DistortionNamer, log_prior
+from voice_therapist.nlp.embedder import SentenceEmbedder
+from voice_therapist.nlp.sentence_exemplar_scorer import sentences
+
+
+@pytest.fixture(scope="module")
+def namer():
+    return DistortionNamer(SentenceEmbedder())
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I should never need anyone's help with anything.", "should_statements"),
+    ("I forgot to reply to her email. I'm such an idiot.", "labeling"),
+    ("My interview is tomorrow and I just know I won't get the job.", "fortune_telling"),
+    ("My brother is unhappy in his marriage and it's my fault for introducing them.", "personalization"),
+    ("I had a nice chat with my neighbour this morning.", "none"),
+])
+def test_clear_thoughts_get_their_trap(namer, text, expected):
+    label, confidence = namer.classify(text)
+    assert label == expected and 0 <= confidence <= 1
+
+
+def test_a_trap_inside_a_longer_account_is_found(namer):
+    text = ("We moved to a new town in the spring and the kids started at a new school. "
+            "The house needed a lot of work and my husband was away most weeks. "
+            "My daughter cried at the school gate today, and it's all my fault for making us move.")
+    assert len(sentences(text)) == 3
+    assert namer.classify(text)[0] == "personalization"
+
+
+def test_answers_are_deterministic_and_described(namer):
+    text = "Everyone at the party must have thought I was boring."
+    assert namer.classify(text) == namer.classify(text)
+    assert set(namer.labels) >= {"mind_reading", "none"} and len(namer.labels) == 12
+    for label in namer.labels:
+        described = namer.describe(label)
+        assert described["title"] and described["explanation"] and described["question"]
+
+
+def test_the_prior_is_mild_and_rules_no_label_out():
+    prior = log_prior(["mental_filter", "personalization", "none", "unknown"])
+    assert prior.max() - prior.min() < 0.05  # smaller than a typical similarity gap
+
+
+def test_the_knowledge_file_keeps_the_shape_the_crisis_detector_reads():
+    data = yaml.safe_load(KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+    assert all(entry["exemplars"] for entry in data["distortions"].values()) and data["none"]["exemplars"]
