@@ -115,14 +115,17 @@ class SessionEngine:
             return None
         return next(s for s in self._steps(state) if s.id == state.step)
 
-    def prompt_context(self) -> tuple[str, str]:
-        """(goal, example line) of the move most likely to come next, for prefilling the LLM."""
+    def prompt_context(self) -> tuple[str, str] | None:
+        """(goal, example line) of the move most likely to come next, for prefilling the LLM;
+        None when that move is scripted, so the LLM will not be asked."""
         state = self.state
         step = self._step(state)
         if step is None:
             return "Close the session kindly.", FINISHED_LINE
         if state.turns_in_step + 1 >= step.exit.min_turns and step.next:
             step = next(s for s in self._steps(state) if s.id == step.next)
+        if step.say == "scripted":
+            return None
         return step.goal, example_line(step.lines[0])
 
     # --- planning a turn --------------------------------------------------------------------

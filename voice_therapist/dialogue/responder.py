@@ -84,6 +84,9 @@ class Responder:
 
     async def _llm_pieces(self, messages, user_text, line, on_first_token) -> AsyncIterator[str]:
         chunker = SentenceChunker(self._chunker_cfg.first_clause_min_words, self._chunker_cfg.max_words)
+        loop = asyncio.get_running_loop()
+        # The user waits for the first sentence: past this budget the scripted line answers.
+        deadline = loop.time() + self._llm_cfg.first_sentence_budget_ms / 1000
         stream = self._llm.stream(messages)
         sentences = 0
         words = 0
@@ -91,8 +94,11 @@ class Responder:
         first = True
         try:
             while True:
+                wait = self._llm_cfg.timeout_s if said else min(self._llm_cfg.timeout_s, deadline - loop.time())
+                if wait <= 0:
+                    raise asyncio.TimeoutError
                 try:
-                    piece = await asyncio.wait_for(anext(stream), self._llm_cfg.timeout_s)
+                    piece = await asyncio.wait_for(anext(stream), wait)
                 except StopAsyncIteration:
                     # An unfinished last piece means the token limit cut it: not said.
                     pieces = [p for p in chunker.flush() if _COMPLETE.search(p)]
@@ -115,8 +121,12 @@ class Responder:
                     yield text
                 if done or sentences >= MAX_SENTENCES:
                     return
-        except (LLMUnavailable, asyncio.TimeoutError) as exc:
-            message = str(exc) or f"no token within {self._llm_cfg.timeout_s:g} s"
-            self._emit(ErrorEvent(stage="llm", message=message))
+        except asyncio.TimeoutError:
+            if not said and loop.time() >= deadline:  # slow, not dead: the script answers this turn
+                self._emit(ErrorEvent(stage="budget", message="reply replaced by script: first_sentence_budget"))
+            else:
+                self._emit(ErrorEvent(stage="llm", message=f"no token within {self._llm_cfg.timeout_s:g} s"))
+        except LLMUnavailable as exc:
+            self._emit(ErrorEvent(stage="llm", message=str(exc) or "the LLM is unavailable"))
         finally:
             await stream.aclose()

@@ -177,7 +177,9 @@ class VoiceSession:
 
     def _prefill(self) -> None:
         """Evaluate the LLM prompt up to the user's words while they are being spoken."""
-        self._spawn(self.responder.prefill(*self.engine.prompt_context(), self._llm_history()))
+        context = self.engine.prompt_context()
+        if context is not None:  # a scripted move needs no LLM: its CPU goes to recognition
+            self._spawn(self.responder.prefill(*context, self._llm_history()))
 
     def _end_turn(self, signal: TurnSignal, now: float) -> None:
         self._emit(SpeechEnded(t_ms=signal.t_ms))

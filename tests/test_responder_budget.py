@@ -1,0 +1,50 @@
+"""The user never waits past the first-sentence budget: a slow LLM gives way to the script."""
+
+import asyncio
+
+from voice_therapist.config import ChunkerConfig, LlmConfig
+from voice_therapist.dialogue.responder import Responder
+from voice_therapist.frames import ErrorEvent, Move
+
+MOVE = Move(modality="cbt", step="thought", scripted_line="What went through your mind just then?")
+USER = "I keep thinking my boss is going to fire me after that meeting"
+
+
+class PacedLLM:
+    def __init__(self, delay_s: float):
+        self.delay_s = delay_s
+
+    async def stream(self, messages, **opts):
+        for token in ["That ", "meeting ", "sounds ", "hard. ", "What ", "went ", "through ", "your ", "mind? "]:
+            await asyncio.sleep(self.delay_s)
+            yield token
+
+    async def prefill(self, messages):
+        return None
+
+
+async def reply(delay_s: float, budget_ms: int):
+    events = []
+    responder = Responder(PacedLLM(delay_s), LlmConfig(first_sentence_budget_ms=budget_ms), ChunkerConfig(),
+                          events.append)
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    first_at, sentences = None, []
+    async for sentence in responder.reply(MOVE, "find the thought", MOVE.scripted_line, [], USER):
+        first_at = first_at if first_at is not None else loop.time() - start
+        sentences.append(sentence)
+    return first_at, sentences, events
+
+
+def test_a_slow_llm_is_replaced_by_the_script_at_the_budget():
+    first_at, sentences, events = asyncio.run(reply(delay_s=0.25, budget_ms=400))
+    assert [s.source for s in sentences] == ["scripted"]
+    assert sentences[0].text == MOVE.scripted_line
+    assert first_at < 0.7  # the budget, not the LLM's pace, set when the user heard something
+    assert any(isinstance(e, ErrorEvent) and "first_sentence_budget" in e.message for e in events)
+
+
+def test_an_llm_within_the_budget_speaks_its_own_words():
+    _, sentences, events = asyncio.run(reply(delay_s=0.01, budget_ms=2000))
+    assert sentences[0].source == "llm" and "meeting" in sentences[0].text
+    assert not any("first_sentence_budget" in getattr(e, "message", "") for e in events)
