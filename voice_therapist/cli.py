@@ -17,6 +17,7 @@ from .config import Config, ConfigError, load_config
 from .dialogue.protocol import ProtocolError, Protocols, load_protocols
 from .event_log import EventLog
 from .logging_setup import configure_logging
+from .malloc_arenas import limit_malloc_arenas
 from .model_registry import ModelNotFound
 from .storage.consent import AccessDenied
 from .storage.crypto import MasterKeyError
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         configure_logging(cfg.logging.level)
         if args.command in STORAGE_COMMANDS:
             return run_storage_command(args, cfg)
+        limit_malloc_arenas()
         protocols = load_protocols()
         if args.command == "classify":
             return _classify_crisis(args.conversation) if args.what == "crisis" else _classify(args.what)
