@@ -48,3 +48,30 @@ def test_an_llm_within_the_budget_speaks_its_own_words():
     _, sentences, events = asyncio.run(reply(delay_s=0.01, budget_ms=2000))
     assert sentences[0].source == "llm" and "meeting" in sentences[0].text
     assert not any("first_sentence_budget" in getattr(e, "message", "") for e in events)
+
+
+def test_an_llm_that_keeps_missing_rests_and_the_script_answers_at_once():
+    from voice_therapist.dialogue.responder import MISSES_BEFORE_REST, REST_TURNS
+
+    class CountingLLM(PacedLLM):
+        calls = 0
+
+        async def stream(self, messages, **opts):
+            CountingLLM.calls += 1
+            async for token in super().stream(messages, **opts):
+                yield token
+
+    async def turns(n):
+        events = []
+        responder = Responder(CountingLLM(0.2), LlmConfig(first_sentence_budget_ms=100), ChunkerConfig(), events.append)
+        sources, asked = [], []
+        for _ in range(n):
+            asked.append(responder.asks_llm)
+            sources.append([s.source async for s in responder.reply(MOVE, "g", MOVE.scripted_line, [], USER)])
+        return sources, asked, events
+
+    sources, asked, events = asyncio.run(turns(MISSES_BEFORE_REST + REST_TURNS + 1))
+    assert all(s == ["scripted"] for s in sources)
+    assert CountingLLM.calls == MISSES_BEFORE_REST + 1  # the resting turns never called it; then it is tried again
+    assert asked == [True] * MISSES_BEFORE_REST + [False] * REST_TURNS + [True]
+    assert any("rests" in getattr(e, "message", "") for e in events)

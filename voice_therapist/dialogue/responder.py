@@ -23,6 +23,10 @@ from .guard import (MAX_SENTENCES, RELEVANCE_FLOOR, Verdict, check_sentence, fit
 from .prompt import build_messages, build_prefix
 
 _COMPLETE = re.compile(r"[.!?…][\"')\]]*$")
+# An LLM that keeps missing (too slow for the budget, or its words rejected) rests: the script
+# answers at once, and no prefill or generation takes the cores. A capable model never rests.
+MISSES_BEFORE_REST = 3  # LLM turns in a row with no accepted first sentence
+REST_TURNS = 4  # then this many turns are scripted before the LLM is tried again
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,13 @@ class Responder:
         self._llm_cfg = llm_cfg
         self._chunker_cfg = chunker_cfg
         self._emit = emit
+        self._misses = 0
+        self._resting = 0
+
+    @property
+    def asks_llm(self) -> bool:
+        """Whether the next phrased move will go to the LLM (and so is worth prefilling)."""
+        return self._llm is not None and self._resting == 0
 
     def scripted_pieces(self, line: str) -> list[str]:
         return chunk_text(line, self._chunker_cfg.first_clause_min_words, self._chunker_cfg.max_words)
@@ -55,12 +66,15 @@ class Responder:
                     on_first_token: Callable[[], None] = lambda: None) -> AsyncIterator[Sentence]:
         accepted: list[str] = []
         served = False
-        if self._llm is not None:
+        if self.asks_llm:
             messages = build_messages(goal, example, history, user_text)
             async for text in self._llm_pieces(messages, user_text, move.scripted_line, on_first_token):
                 accepted.append(text)
                 served = served or serves_step(text, user_text, move.scripted_line).ok
                 yield Sentence(text, "llm")
+            self._count(missed=not accepted)
+        elif self._llm is not None:
+            self._resting -= 1
         if not accepted:
             for text in self.scripted_pieces(move.scripted_line):
                 yield Sentence(text, "scripted")
@@ -70,6 +84,12 @@ class Responder:
             sentences = re.split(r"(?<=[.!?])\s+", move.scripted_line.strip())
             for text in self.scripted_pieces(sentences[-1]):
                 yield Sentence(text, "scripted")
+
+    def _count(self, missed: bool) -> None:
+        self._misses = self._misses + 1 if missed else 0
+        if self._misses >= MISSES_BEFORE_REST:
+            self._misses, self._resting = 0, REST_TURNS
+            self._emit(ErrorEvent(stage="budget", message=f"LLM rests for {REST_TURNS} turns: {MISSES_BEFORE_REST} misses"))
 
     async def _judge(self, text: str, said: list[str], sentences: int, words: int, user_text: str, line: str) -> Verdict:
         verdict = check_sentence(text, sentences, words)

@@ -178,7 +178,7 @@ class VoiceSession:
     def _prefill(self) -> None:
         """Evaluate the LLM prompt up to the user's words while they are being spoken."""
         context = self.engine.prompt_context()
-        if context is not None:  # a scripted move needs no LLM: its CPU goes to recognition
+        if context is not None and self.responder.asks_llm:  # else no LLM: its CPU goes to recognition
             self._spawn(self.responder.prefill(*context, self._llm_history()))
 
     def _end_turn(self, signal: TurnSignal, now: float) -> None:
