@@ -63,7 +63,7 @@ class LlmConfig(_Section):
     api_key: str = ""
     structured_output: Literal["json_schema", "json_object"] = "json_schema"
     timeout_s: float = Field(8.0, gt=0, le=120)
-    first_sentence_budget_ms: int = Field(900, ge=50, le=120000)
+    first_sentence_budget_ms: int = Field(500, ge=50, le=120000)
     max_tokens: int = Field(60, ge=8, le=2048)
     temperature: float = Field(0.3, ge=0, le=2)
     n_threads: int = Field(2, ge=1, le=64)
