@@ -18,6 +18,9 @@ NEW_ORDINARY = [
     "we watched a documentary about how the golden gate bridge was built, amazing engineering",
     "my nan passed last spring, she was ninety four and we had a lovely send off",
     "i'm giving most of my books to the charity shop before the move to leeds",
+    # the safety plan's own step: the means handed to someone else to keep
+    "I will give my sleeping tablets to my sister to keep.",
+    "my partner is looking after all my pills for me this month",
 ]
 
 

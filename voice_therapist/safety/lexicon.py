@@ -92,6 +92,8 @@ PATTERNS: dict[str, list[str]] = {
 
 # Figures of speech and talk about suicide as a topic (research, media, training, other
 # people's history); removed before matching. A model-only flag on such a sentence does not count.
+MEANS = r"(?:pills|tablets|meds|medication|medicine|painkillers|knife|knives|blades?|razors?|rope|guns?|car keys)"
+
 IDIOMS = [
     r"\b(?:is|was|are|'s|keeps|kept)(?: \w+)? killing me\b",
     r"\b(?:he|she|they|my \w+|mum|mom|dad) (?:is|'s|are|'re) (?:going to|gonna) kill me\b",
@@ -107,6 +109,13 @@ IDIOMS = [
     r"\bkill(?:ing)? (?:time|it)\b(?! now)",
     r"\bkill(?:ing)? (?:the|a|that) (?:lights?|engine|music|noise|mood|spider|wasp|fly|lobster|weeds?|germs|process)\b",
     r"\bi could (?:just )?die of (?:embarrassment|shame)\b",
+    # Handing the means to someone else to keep is the safety plan's "make it safer" step, not
+    # a preparatory act: it must not escalate the person who is doing it.
+    r"\b(?:give|gave|giving|hand(?:ed|ing)?|pass(?:ed|ing)?|took|taken|bring|brought)\b.*\b" + MEANS +
+    r"\b.*\b(?:to (?:keep|look after|hold|mind|lock (?:up|away))|so (?:she|he|they) can (?:keep|look after|hold|"
+    r"lock)|for safe ?keeping)\b",
+    r"\b(?:keeping|holding|looking after|minding|locked (?:up|away)|lock(?:ing)? (?:up|away))\b.*\b" + MEANS
+    + r"\b.*\bfor me\b",
 ]
 
 _COMPILED = {level: [re.compile(p, re.I) for p in pats] for level, pats in PATTERNS.items()}
