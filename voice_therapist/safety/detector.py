@@ -68,7 +68,8 @@ def load_models(protocols, embedder=None, path: Path = EXEMPLARS_FILE) -> Crisis
     if embedder is None:
         return CrisisModels(NgramNaiveBayes(written))
     semantic = SemanticCrisisModel(embedder, written)
-    return CrisisModels(NgramNaiveBayes(written), semantic, LinearCrisisModel(semantic.matrix, semantic.labels.tolist()))
+    linear = LinearCrisisModel(semantic.matrix, semantic.labels.tolist(), embedder.cache.directory)
+    return CrisisModels(NgramNaiveBayes(written), semantic, linear)
 
 
 def ordinary_talk(protocols, distortions_file: Path) -> list[str]:
