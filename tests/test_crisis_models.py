@@ -54,20 +54,3 @@ def test_the_linear_layer_needs_most_of_its_mass_on_risk():
     assert model.verdict(np.eye(4, dtype=np.float32)[0]).level == "none"
     halfway = (np.eye(4)[0] + np.eye(4)[1]).astype(np.float32) / 2
     assert model.verdict(halfway).level == "none"  # undecided is not enough to raise anything
-
-
-def test_the_fitted_linear_layer_is_kept_on_disk_and_a_damaged_copy_is_refitted(tmp_path, monkeypatch):
-    rng = np.random.default_rng(1)
-    vectors = rng.normal(size=(60, 8)).astype(np.float32)
-    labels = ["none", "passive", "plan"] * 20
-    fitted = LinearCrisisModel(vectors, labels, tmp_path)
-    saved = list((tmp_path / "crisis_linear").glob("*.npz"))
-    assert len(saved) == 1
-    probe = vectors[3]
-    with monkeypatch.context() as patch:
-        patch.setattr(LinearCrisisModel, "_fit", lambda *a: pytest.fail("fitted again although a fit was saved"))
-        assert LinearCrisisModel(vectors, labels, tmp_path).probabilities(probe) == fitted.probabilities(probe)
-    saved[0].write_bytes(b"not a numpy file")
-    assert LinearCrisisModel(vectors, labels, tmp_path).probabilities(probe) == pytest.approx(fitted.probabilities(probe))
-    other = LinearCrisisModel(vectors, ["none", "plan", "passive"] * 20, tmp_path)  # other labels: another fit
-    assert other.probabilities(probe) != fitted.probabilities(probe)

@@ -68,8 +68,7 @@ def load_models(protocols, embedder=None, path: Path = EXEMPLARS_FILE) -> Crisis
     if embedder is None:
         return CrisisModels(NgramNaiveBayes(written))
     semantic = SemanticCrisisModel(embedder, written)
-    linear = LinearCrisisModel(semantic.matrix, semantic.labels.tolist(), embedder.cache.directory)
-    return CrisisModels(NgramNaiveBayes(written), semantic, linear)
+    return CrisisModels(NgramNaiveBayes(written), semantic, LinearCrisisModel(semantic.matrix, semantic.labels.tolist()))
 
 
 def ordinary_talk(protocols, distortions_file: Path) -> list[str]:

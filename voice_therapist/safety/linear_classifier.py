@@ -9,11 +9,7 @@ adds a matrix product, not a second encoder run.
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -24,8 +20,6 @@ REGULARISATION_C = 16.0
 MIN_RISK_MASS = 0.9  # the probabilities of the at-risk levels together must reach this
 AT_RISK = LEVELS[LEVELS.index("passive"):]
 
-log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True)
 class LinearVerdict:
@@ -34,16 +28,7 @@ class LinearVerdict:
 
 
 class LinearCrisisModel:
-    def __init__(self, vectors: np.ndarray, labels: list[str], cache_dir: Path | None = None):
-        # Fitting takes seconds at every start; the fit is kept on disk, keyed by exactly what it learnt from.
-        digest = hashlib.sha256(np.ascontiguousarray(vectors).tobytes())
-        digest.update(f"{REGULARISATION_C}\0{chr(0).join(labels)}".encode())
-        path = cache_dir / "crisis_linear" / f"{digest.hexdigest()[:32]}.npz" if cache_dir is not None else None
-        if not self._load(path):
-            self._fit(vectors, labels)
-            self._save(path)
-
-    def _fit(self, vectors: np.ndarray, labels: list[str]) -> None:
+    def __init__(self, vectors: np.ndarray, labels: list[str]):
         from sklearn.linear_model import LogisticRegression
 
         # Balanced: how many lines a level happens to have says nothing about how likely it is.
@@ -51,29 +36,6 @@ class LinearCrisisModel:
         self.labels = [str(label) for label in model.classes_]
         self._weights = model.coef_.astype(np.float32).T
         self._bias = model.intercept_.astype(np.float32)
-
-    def _load(self, path: Path | None) -> bool:
-        if path is None:
-            return False
-        try:
-            with np.load(path, allow_pickle=False) as saved:
-                self.labels = [str(label) for label in saved["labels"]]
-                self._weights, self._bias = saved["weights"], saved["bias"]
-        except (OSError, ValueError, KeyError):
-            return False  # missing or damaged: fit again
-        return self._weights.shape == (self._weights.shape[0], len(self.labels)) == (self._weights.shape[0], self._bias.size)
-
-    def _save(self, path: Path | None) -> None:
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                np.savez(fh, labels=np.array(self.labels), weights=self._weights, bias=self._bias)
-            os.replace(tmp, path)  # atomic: a second process never reads half a file
-        except OSError as exc:  # a read-only cache only costs start-up time
-            log.warning("crisis model cache not writable (%s): it is fitted at each start", type(exc).__name__)
 
     def probabilities(self, vector: np.ndarray) -> dict[str, float]:
         logits = vector @ self._weights + self._bias
