@@ -70,8 +70,36 @@ def test_an_llm_that_keeps_missing_rests_and_the_script_answers_at_once():
             sources.append([s.source async for s in responder.reply(MOVE, "g", MOVE.scripted_line, [], USER)])
         return sources, asked, events
 
-    sources, asked, events = asyncio.run(turns(MISSES_BEFORE_REST + REST_TURNS + 1))
+    # Three misses, a rest, one more miss on the first try, and a rest twice as long.
+    sources, asked, events = asyncio.run(turns(MISSES_BEFORE_REST + REST_TURNS + 1 + 2 * REST_TURNS + 1))
     assert all(s == ["scripted"] for s in sources)
-    assert CountingLLM.calls == MISSES_BEFORE_REST + 1  # the resting turns never called it; then it is tried again
-    assert asked == [True] * MISSES_BEFORE_REST + [False] * REST_TURNS + [True]
+    assert CountingLLM.calls == MISSES_BEFORE_REST + 2  # the resting turns never called it
+    assert asked == ([True] * MISSES_BEFORE_REST + [False] * REST_TURNS + [True] + [False] * (2 * REST_TURNS)
+                     + [True])
     assert any("rests" in getattr(e, "message", "") for e in events)
+
+
+def test_an_llm_that_answers_again_after_a_rest_is_asked_every_turn():
+    from voice_therapist.dialogue.responder import MISSES_BEFORE_REST, REST_TURNS
+
+    class RecoveringLLM(PacedLLM):
+        calls = 0
+
+        async def stream(self, messages, **opts):
+            RecoveringLLM.calls += 1
+            self.delay_s = 0.2 if RecoveringLLM.calls <= MISSES_BEFORE_REST else 0.001
+            async for token in super().stream(messages, **opts):
+                yield token
+
+    async def turns(n):
+        responder = Responder(RecoveringLLM(0.2), LlmConfig(first_sentence_budget_ms=100), ChunkerConfig(),
+                              lambda e: None)
+        asked, sources = [], []
+        for _ in range(n):
+            asked.append(responder.asks_llm)
+            sources.append([s.source async for s in responder.reply(MOVE, "g", MOVE.scripted_line, [], USER)][0])
+        return asked, sources
+
+    asked, sources = asyncio.run(turns(MISSES_BEFORE_REST + REST_TURNS + 3))
+    assert asked[-3:] == [True, True, True]
+    assert sources[-3:] == ["llm", "llm", "llm"]

@@ -74,6 +74,7 @@ class TtsConfig(_Section):
     backend: Literal["piper"] = "piper"
     voice: str = "default"
     length_scale: float = Field(1.0, gt=0.3, lt=3)
+    phrase_cache: bool = True
 
 
 class ChunkerConfig(_Section):

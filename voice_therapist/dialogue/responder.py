@@ -27,6 +27,7 @@ _COMPLETE = re.compile(r"[.!?…][\"')\]]*$")
 # answers at once, and no prefill or generation takes the cores. A capable model never rests.
 MISSES_BEFORE_REST = 3  # LLM turns in a row with no accepted first sentence
 REST_TURNS = 4  # then this many turns are scripted before the LLM is tried again
+MAX_REST_TURNS = 16  # a miss on the first try after a rest doubles the rest, up to this
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Responder:
         self._emit = emit
         self._misses = 0
         self._resting = 0
+        self._rest_turns = REST_TURNS
+        self._back_from_rest = False
 
     @property
     def asks_llm(self) -> bool:
@@ -75,6 +78,7 @@ class Responder:
             self._count(missed=not accepted)
         elif self._llm is not None:
             self._resting -= 1
+            self._back_from_rest = self._resting == 0
         if not accepted:
             for text in self.scripted_pieces(move.scripted_line):
                 yield Sentence(text, "scripted")
@@ -86,10 +90,16 @@ class Responder:
                 yield Sentence(text, "scripted")
 
     def _count(self, missed: bool) -> None:
-        self._misses = self._misses + 1 if missed else 0
-        if self._misses >= MISSES_BEFORE_REST:
-            self._misses, self._resting = 0, REST_TURNS
-            self._emit(ErrorEvent(stage="budget", message=f"LLM rests for {REST_TURNS} turns: {MISSES_BEFORE_REST} misses"))
+        back_from_rest, self._back_from_rest = self._back_from_rest, False
+        if not missed:
+            self._misses, self._rest_turns = 0, REST_TURNS
+            return
+        self._misses += 1
+        if self._misses >= MISSES_BEFORE_REST or back_from_rest:
+            if back_from_rest:  # the rest did not help (the model, not a busy moment): rest longer
+                self._rest_turns = min(2 * self._rest_turns, MAX_REST_TURNS)
+            self._misses, self._resting = 0, self._rest_turns
+            self._emit(ErrorEvent(stage="budget", message=f"LLM rests for {self._resting} turns after missing"))
 
     async def _judge(self, text: str, said: list[str], sentences: int, words: int, user_text: str, line: str) -> Verdict:
         verdict = check_sentence(text, sentences, words)

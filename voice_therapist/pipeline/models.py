@@ -13,8 +13,11 @@ from ..config import Config
 from ..dialogue.protocol import Protocols
 from ..llm.base import ChatModel
 from ..tts.base import SpeechSynthesizer
+from ..tts.phrase_cache import PhraseCache
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ..nlp.distortions import DistortionNamer
     from ..nlp.embedder import SentenceEmbedder
     from ..nlp.router import ModalityRouter
@@ -34,10 +37,16 @@ class Models:
     distortions: "DistortionNamer"
     crisis: "CrisisModels"
     executor: ThreadPoolExecutor
+    phrases: PhraseCache | None = None
 
     async def run_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
         """CPU-heavy stages run here, off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+    async def synthesize(self, text: str) -> "np.ndarray":
+        """A reply piece's audio: at once from the phrase cache, else rendered off the loop."""
+        cached = self.phrases.get(text) if self.phrases is not None else None
+        return cached if cached is not None else await self.run_blocking(self.tts.synthesize, text)
 
     async def warm_up(self) -> None:
         """One small run of each model, so the first user does not pay for lazy set-up."""
@@ -48,6 +57,9 @@ class Models:
 
         await self.run_blocking(self.asr.transcribe, np.zeros(16000, np.int16))
         await self.run_blocking(self.tts.synthesize, "Hello.")
+        if self.phrases is not None:
+            rendered = await self.run_blocking(self.phrases.prepare)
+            log.info("phrase cache: %d pieces ready, %d rendered now", len(self.phrases), rendered)
         from ..prosody.features import warm_up as compile_prosody
 
         await self.run_blocking(compile_prosody)  # librosa's numba kernels compile on first use
@@ -80,9 +92,10 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
 
         raise ConfigError(f"session.modality: no protocol named {cfg.session.modality!r}")
     embedder = SentenceEmbedder()
+    tts = PiperSynthesizer(cfg.tts)
     return Models(
         asr=WhisperRecognizer(cfg.asr),
-        tts=PiperSynthesizer(cfg.tts),
+        tts=tts,
         llm=make_chat_model(cfg.llm),
         protocols=protocols,
         embedder=embedder,
@@ -90,4 +103,17 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
         distortions=DistortionNamer(embedder),
         crisis=load_crisis_models(protocols, embedder),
         executor=ThreadPoolExecutor(max_workers=4, thread_name_prefix="vt-stage"),
+        phrases=_phrase_cache(cfg, protocols, tts, embedder.cache.directory) if cfg.tts.phrase_cache else None,
     )
+
+
+def _phrase_cache(cfg: Config, protocols: Protocols, tts, cache_dir) -> PhraseCache:
+    from ..safety.responses import SafetyScripts
+    from ..text.chunker import chunk_text
+    from .phrases import fixed_first_pieces
+
+    def chunk(line: str) -> list[str]:  # as the responder cuts a scripted line
+        return chunk_text(line, cfg.chunker.first_clause_min_words, cfg.chunker.max_words)
+
+    phrases = fixed_first_pieces(protocols, SafetyScripts(cfg.safety.locale), chunk)
+    return PhraseCache(tts, phrases, tts.fingerprint, cache_dir / "phrases")

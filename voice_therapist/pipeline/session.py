@@ -319,7 +319,7 @@ class VoiceSession:
 
         async for sentence in sentences:
             record.mark("llm_first_token")
-            audio = await self.models.run_blocking(self.models.tts.synthesize, sentence.text)
+            audio = await self.models.synthesize(sentence.text)
             record.mark("tts_first_audio")
             await apply_once()
             record.sources.append(sentence.source)

@@ -30,6 +30,8 @@ class PiperSynthesizer:
         )
         self._syn = SynthesisConfig(length_scale=cfg.length_scale, volume=VOLUME)
         self.native_rate = self._voice.config.sample_rate
+        # Identifies the sound of this voice and these settings, for audio kept on disk.
+        self.fingerprint = f"{model.resolve()}:{model.stat().st_size}:{self._syn}:{VOLUME}:{SAMPLE_RATE}"
 
     def style(self, **overrides: float) -> SynthesisConfig:
         """This voice's settings with other length or noise scales (length_scale, noise_scale, noise_w_scale)."""
