@@ -4,7 +4,8 @@ After the endpoint silence: the whole utterance is transcribed, the crisis check
 routing run, the whole LLM reply is generated (through the same Responder and guard, so
 the words are comparable), then the whole reply is synthesized at once. Nothing streams,
 nothing is speculative or prefilled. Latency = endpoint silence + the sum of the stages.
-The same stage timings give the real-time factors of ASR and TTS and the LLM's tokens/s.
+The same stage timings give the real-time factors of ASR and TTS (the LLM's speed is
+measured on its own: bench/llm_speed.py).
 """
 
 from __future__ import annotations
@@ -20,36 +21,18 @@ from ..dialogue.responder import Responder
 from ..nlp.embedder import relevance
 from ..safety.detector import CrisisDetector
 from ..safety.responses import SafetyScripts
-from .stats import spread
 
 STAGES = ("asr_ms", "crisis_ms", "routing_ms", "llm_ms", "tts_ms")
 
 
-class CountingChat:
-    """The shared LLM with the pieces it streams counted and timed, for tokens per second."""
+class NoPrefill:
+    """The shared LLM, with nothing evaluated ahead of time."""
 
     def __init__(self, llm):
         self._llm = llm
-        self.tokens = 0  # pieces after each reply's first; llama.cpp streams one token a piece
-        self.decode_s = 0.0
-        self.first_token_ms: list[float] = []
 
-    async def stream(self, messages, **opts):
-        start = time.perf_counter()
-        first = last = None
-        count = 0
-        try:
-            async for piece in self._llm.stream(messages, **opts):
-                last = time.perf_counter()
-                if first is None:
-                    first = last
-                    self.first_token_ms.append((first - start) * 1000)
-                count += 1
-                yield piece
-        finally:
-            if count > 1:
-                self.tokens += count - 1
-                self.decode_s += last - first
+    def stream(self, messages, **opts):
+        return self._llm.stream(messages, **opts)
 
     async def prefill(self, messages) -> None:
         return None  # naive: nothing is evaluated ahead of time
@@ -61,7 +44,7 @@ class CountingChat:
 class NaiveConversation:
     """One conversation's state, as a session would keep it, without any of its streaming."""
 
-    def __init__(self, cfg, models, llm: CountingChat):
+    def __init__(self, cfg, models, llm: NoPrefill):
         self.cfg, self.models = cfg, models
         safety = SafetyScripts(cfg.safety.locale)
         self.engine = SessionEngine(models.protocols, models.router, models.distortions,
@@ -107,7 +90,7 @@ class NaiveConversation:
 
 
 async def measure_naive(cfg, models, conversations: tuple[list[str], ...], spoken: dict[str, np.ndarray]) -> dict:
-    llm = CountingChat(models.llm)
+    llm = NoPrefill(models.llm)
     turns = []
     for texts in conversations:
         conversation = NaiveConversation(cfg, models, llm)
@@ -115,20 +98,17 @@ async def measure_naive(cfg, models, conversations: tuple[list[str], ...], spoke
             result = await conversation.turn(spoken[text])
             if result is not None:
                 turns.append(result)
-    return {"turns": turns, "llm": llm}
+    return {"turns": turns}
 
 
 def speeds(naive: dict) -> dict:
-    """Real-time factors (compute seconds per audio second) and the LLM's tokens per second."""
-    turns, llm = naive["turns"], naive["llm"]
+    """Real-time factors of ASR and TTS: compute seconds per audio second."""
+    turns = naive["turns"]
     speech_s = sum(t["speech_s"] for t in turns)
     reply_s = sum(t["reply_audio_s"] for t in turns)
     return {
         "asr_rtf": round(sum(t["asr_ms"] for t in turns) / 1000 / speech_s, 3) if speech_s else None,
         "tts_rtf": round(sum(t["tts_ms"] for t in turns) / 1000 / reply_s, 3) if reply_s else None,
-        "llm_tokens_per_s": round(llm.tokens / llm.decode_s, 1) if llm.decode_s else None,
-        "llm_first_token": spread(llm.first_token_ms),
         "asr_audio_s": round(speech_s, 1),
         "tts_audio_s": round(reply_s, 1),
-        "llm_tokens": llm.tokens,
     }

@@ -65,7 +65,8 @@ def markdown(results: dict) -> str:
     speed = results["speed"]
     crisis = results["crisis_check"]
     lines += ["", f"Speed: ASR real-time factor {_fmt(speed['asr_rtf'])}, TTS real-time factor "
-                  f"{_fmt(speed['tts_rtf'])}, LLM {_fmt(speed['llm_tokens_per_s'])} tokens/s. Crisis check alone: "
+                  f"{_fmt(speed['tts_rtf'])}, LLM {_fmt(speed['llm_tokens_per_s'])} tokens/s (first token "
+                  f"{_fmt(speed['llm_first_token']['median_ms'], 'ms')} without prefill). Crisis check alone: "
                   f"median {crisis['median_ms']} ms, p95 {crisis['p95_ms']} ms over {crisis['n']} checks."]
     concurrency = results["concurrency"]
     lines += ["", f"## Concurrent sessions through {concurrency['door']}", ""]

@@ -21,6 +21,7 @@ from .concurrency import measure_concurrency
 from .conversations import CONVERSATIONS, all_turns, shortened
 from .crisis_timing import time_crisis_check
 from .door import ServerUnavailable, talk_server
+from .llm_speed import measure_llm_speed
 from .memory import rss_mb
 from .naive import measure_naive, speeds
 from .plot import latency_plot
@@ -75,6 +76,7 @@ async def run_plan(cfg, models, plan: BenchPlan, json_path: Path) -> dict:
     log.info("bench: single session done (%d turns, %.0f s)", len(single_turns), time.monotonic() - started)
     naive = await measure_naive(cfg, models, conversations, spoken)
     log.info("bench: naive pipeline done (%.0f s)", time.monotonic() - started)
+    llm_speed = await measure_llm_speed(models.llm)
     crisis = time_crisis_check(models.crisis, all_turns(conversations), plan.crisis_rounds)
     concurrency = await _concurrency(cfg, models, plan, [[spoken[t] for t in c] for c in conversations],
                                      started + plan.budget_s)
@@ -88,7 +90,7 @@ async def run_plan(cfg, models, plan: BenchPlan, json_path: Path) -> dict:
         "started": when,
         "single": single_summary(single_turns, conversations),
         "naive": _naive(naive, single_turns),
-        "speed": speeds(naive),
+        "speed": {**speeds(naive), **llm_speed},
         "crisis_check": {**crisis, "in_session": spread(_in_session_crisis(single_turns))},
         "concurrency": concurrency,
         "memory": memory,
