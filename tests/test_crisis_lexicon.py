@@ -95,3 +95,35 @@ def test_one_hopeless_statement_carried_by_context_does_not_build_up():
     last = _talk(detector, ["I feel hopeless, like nothing will ever get better.", "Yes, that fits.",
                             "I forgot two of my slides."])
     assert last.session_level == "watch"
+
+
+@pytest.mark.parametrize("text,level", [
+    ("i swallowed the whole strip of my sertraline about ten minutes ago", "imminent"),
+    ("took too many of my sleeping tablets, I feel really strange", "imminent"),
+    ("recording a final voicemail for my brother and then i'm done", "imminent"),
+    ("which multi storey near the station has the highest top level, ever since my wife left it's all i think of",
+     "plan"),
+    ("I've been having thoughts of taking my own life again", "active"),
+    ("honestly i just wanna and it all", "active"),
+    ("I keep wishing I could go to sleep and never wake", "passive"),
+    ("some days I want to be wiped out of existence", "passive"),
+    ("I keep hoping the cancer comes back and takes me out", "passive"),
+])
+def test_veiled_and_misheard_risk_is_recognised_by_the_patterns(text, level):
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text", [
+    "I cut myself on a tin can opening the beans, nothing serious",
+    "I'm a paramedic and half my shifts are overdose call-outs",
+    "our first aid training covered what to do if someone has taken an overdose",
+    "I took all my vitamins this morning like I always do",
+])
+def test_crisis_words_about_work_or_accidents_do_not_fire(text):
+    assert CrisisDetector().assess(text).risk.level == "none"
+
+
+def test_a_work_frame_never_hides_a_first_person_risk():
+    assert CrisisDetector().assess("I'm a nurse and I'm going to overdose on the ward stock tonight").risk.level in (
+        "plan", "imminent")
+    assert CrisisDetector().assess("as a carer I know exactly how much of her insulin would kill me").risk.level != "none"

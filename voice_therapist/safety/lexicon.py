@@ -9,6 +9,16 @@ import re
 from dataclasses import dataclass
 
 SELF = r"(?:my ?self|me)"
+MEDS = (r"(?:pills|tablets|meds|medication|medicine|painkillers|paracetamol|tylenol|acetaminophen|ibuprofen|aspirin|"
+        r"codeine|tramadol|oxy\w*|lithium|insulin|sertraline|citalopram|amitriptyline|quetiapine|diazepam|xanax|"
+        r"antidepressants|sleeping (?:pills|tablets))")
+# Swallowing a whole supply: a quantity that is not a dose, and a medicine, in either order.
+_ALL_OF_IT = r"(?:all of (?:it|them)|the whole (?:bottle|packet|box|pack|lot|strip)|every (?:single )?(?:one|pill|tablet)|in one go|at once|too many)"
+_HEIGHT = r"(?:how (?:tall|high)|highest|really high|high up|top (?:floor|level|storey))"
+_STRUCTURE = r"(?:cliffs?|car ?park|multi[- ]?storey|tower ?block|block of flats|bridges?|buildings?|roofs?|towers?|viaduct|overpass|quarry)"
+# What makes a question about heights a method question: being alone there, or a loss behind it.
+_ALONE_OR_LOSS = (r"(?:nobody goes|no one goes|no one (?:would|will) see|quiet at night|when it's quiet|at night|alone|"
+                  r"since (?:[\w']+ ){0,4}(?:died|passed|left|lost)|lost (?:my|custody|the house|everything))")
 
 PATTERNS: dict[str, list[str]] = {
     "imminent": [
@@ -21,6 +31,9 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:i(?:'ve| have) (?:already )?(?:taken|swallowed)) (?:all|a lot of|too many|the whole)\b",
         r"\b(?:standing|sitting) on (?:the|a) (?:edge|ledge|bridge|roof)\b",
         r"\bthis is (?:goodbye|my last)\b",
+        rf"\b(?:took|swallowed|downed|necked|taken)\b.*\b{MEDS}\b.*\b{_ALL_OF_IT}",
+        rf"\b(?:took|swallowed|downed|necked|taken) {_ALL_OF_IT}\b.*\b{MEDS}\b",
+        r"\b(?:last|final) (?:message|text|note|letter|call|voicemail)\b.*\bthen (?:that's it|i'm (?:done|gone)|it's over)\b",
     ],
     "plan": [
         r"\boverdos\w*\b",
@@ -40,6 +53,7 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:i have|i've got|got) (?:a|the) (?:plan|rope|gun|pills saved)\b",
         r"\b(?:how many|how much) (?:of )?(?:my |these |the )?(?:sleeping )?(?:pills|tablets|paracetamol)\b.*\b(?:too many|enough|kill|die|lethal)\b",
         r"\bwhat (?:bridges?|buildings?|heights?)\b.*\b(?:higher|high|tall)\b",
+        rf"^(?=.*\b{_HEIGHT}\b)(?=.*\b{_STRUCTURE}\b)(?=.*\b{_ALONE_OR_LOSS}\b)",
         r"\b(?:wrote|written|writing) (?:a|my) (?:suicide |goodbye )?(?:note|letter)s?\b.*\b(?:family|goodbye|everyone)\b",
         r"\b(?:giving|gave) away my (?:things|stuff|belongings)\b",
         # What a goodbye note says, without the word "goodbye".
@@ -53,7 +67,9 @@ PATTERNS: dict[str, list[str]] = {
         r"\bjust (?:end|ending) it\b",
         r"\b(?:off|unalive) my ?self\b|\bunalive\b",
         r"\b(?:burn|burned|burnt|cut|scratch|starve)\w* my ?self\b",
-        rf"\b(?:kill(?:ing)? {SELF}|end(?:ing)? my (?:own )?life|take my (?:own )?life|suicid\w*|suicide all)\b",
+        rf"\b(?:kill(?:ing)? {SELF}|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|suicid\w*|suicide all)\b",
+        # "end it all" as speech recognition hears it
+        r"\b(?:want|wanna|wanted|going|gonna|ready|just) (?:to )?(?:and|in) it all\b",
         rf"\b(?:hurt|harm|cut)(?:ing)? {SELF}\b",
         r"\bself[- ]?harm\w*\b",
     ],
@@ -74,6 +90,10 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:i|i've|i have)? ?(?:just |really |still )?(?:want|wanna|wanted|been wanting) to die\b",
         r"\bno reason to (?:live|go on)\b",
         r"\b(?:want|wanted) (?:it all )?to (?:end|stop existing|disappear forever)\b",
+        r"\b(?:want|wanted|wanting|wish|wished|wishing) (?:to |i could )?(?:go to )?sleep (?:forever|for good|and never)\b",
+        r"\b(?:erased|wiped) (?:from|out of) existence\b|\bstop(?:ped)? existing\b|\bcease to exist\b",
+        r"\bhop(?:e|ed|ing)\b.*(?<!n't )(?<!not )\b(?:finish(?:es|ed)? me off|kills? me|takes? me out)\b",
+        r"\b(?:plane|flight|turbulence)\b.*\bhop(?:e|ed|ing)\b.*\b(?:go(?:es)? down|crash(?:es)?)\b",
     ],
     "harm_others": [
         r"\b(?:going to|gonna|want to|will) (?:kill|hurt|stab|shoot) (?:him|her|them|my \w+)\b",
@@ -99,7 +119,8 @@ IDIOMS = [
     r"\b(?:he|she|they|my \w+|mum|mom|dad) (?:is|'s|are|'re) (?:going to|gonna) kill me\b",
     r"\bsuicid\w* (?:prevention|awareness|rates?|hotlines?|training|statistics|research|walk|charity)\b",
     r"\b(?:podcast|film|movie|documentary|book|novel|article|lecture|show|series|story|news|thesis|paper|"
-    r"essay|class|course|video|song|report) (?:[\w']+ ){0,3}(?:about|on) (?:[\w']+ ){0,3}suicid\w*",
+    r"essay|class|course|video|song|report|project|module|training) (?:[\w']+ ){0,3}(?:about|on|covered|looks at) "
+    r"(?:[\w']+ ){0,8}suicid\w*",
     r"\b(?:spot|notice|help|tell) (?:if |when |whether )?(?:[\w']+ ){0,2}(?:is|are|was|seems?) suicidal\b",
     r"\bdie happy\b",
     r"\b(?:as prescribed|prescribed|like (?:my )?(?:gp|doctor|psychiatrist|nurse) (?:said|told me|prescribed))\b",
@@ -109,6 +130,8 @@ IDIOMS = [
     r"\bkill(?:ing)? (?:time|it)\b(?! now)",
     r"\bkill(?:ing)? (?:the|a|that) (?:lights?|engine|music|noise|mood|spider|wasp|fly|lobster|weeds?|germs|process)\b",
     r"\bi could (?:just )?die of (?:embarrassment|shame)\b",
+    r"\b(?:cut|burn(?:ed|t)?|scratch(?:ed)?) my ?self (?:shaving|cooking|chopping \w+|gardening|by accident|accidentally|"
+    r"on (?:a|the|some) (?:tin|can|glass|paper|knife|fence|nail|bramble|rose|thorn|oven|iron|kettle)\w*)\b",
     # Handing the means to someone else to keep is the safety plan's "make it safer" step, not
     # a preparatory act: it must not escalate the person who is doing it.
     r"\b(?:give|gave|giving|hand(?:ed|ing)?|pass(?:ed|ing)?|took|taken|bring|brought)\b.*\b" + MEANS +
@@ -117,6 +140,19 @@ IDIOMS = [
     r"\b(?:keeping|holding|looking after|minding|locked (?:up|away)|lock(?:ing)? (?:up|away))\b.*\b" + MEANS
     + r"\b.*\bfor me\b",
 ]
+
+# Crisis words as the subject of someone's work or training ("I'm a nurse and we had training on
+# spotting overdose symptoms"): those words alone then say nothing about the speaker. Anything
+# in the first person about acting, dying or oneself keeps every pattern.
+_WORK_FRAME = re.compile(
+    r"\b(?:i'?m an?|i am an?|i work as an?|as an?) (?:nurse|pharmacist|paramedic|doctor|medic|gp|carer|care worker|"
+    r"counsell?or|therapist|psychologist|psychiatrist|social worker|police officer|firefighter|first aider|"
+    r"researcher|lecturer|teacher|journalist|volunteer)\b|\b(?:first aid|training|course|module|lecture|seminar|"
+    r"workshop|placement|helpline|hotline|emergency department)\b")
+_FIRST_PERSON_RISK = re.compile(
+    r"\b(?:my ?self|my (?:own )?life|kill me|i (?:want|wanna|wanted) to|i'?ll|i will|i'?m (?:going|gonna|planning|about)|"
+    r"i (?:tried|attempted|took|overdosed)|my (?:own )?(?:suicide|overdose|attempt)|tonight)\b")
+_TOPIC_WORDS = re.compile(r"\b(?:overdos\w*|suicid\w*|counting (?:out )?(?:tablets|pills))\b")
 
 _COMPILED = {level: [re.compile(p, re.I) for p in pats] for level, pats in PATTERNS.items()}
 _IDIOMS = [re.compile(p, re.I) for p in IDIOMS]
@@ -131,13 +167,16 @@ class LexiconHit:
 def neutralized(text: str) -> bool:
     """The sentence uses crisis words as a figure of speech or as a topic."""
     lowered = text.lower().replace("’", "'")
-    return any(idiom.search(lowered) for idiom in _IDIOMS)
+    work_topic = _WORK_FRAME.search(lowered) and _TOPIC_WORDS.search(lowered) and not _FIRST_PERSON_RISK.search(lowered)
+    return bool(work_topic) or any(idiom.search(lowered) for idiom in _IDIOMS)
 
 
 def scan(text: str) -> list[LexiconHit]:
     cleaned = text.lower().replace("’", "'")
     for idiom in _IDIOMS:
         cleaned = idiom.sub(" ", cleaned)
+    if _WORK_FRAME.search(cleaned) and not _FIRST_PERSON_RISK.search(cleaned):
+        cleaned = _TOPIC_WORDS.sub(" ", cleaned)
     hits = []
     for level, patterns in _COMPILED.items():
         for pattern in patterns:
