@@ -118,9 +118,24 @@ def test_veiled_and_misheard_risk_is_recognised_by_the_patterns(text, level):
     "I'm a paramedic and half my shifts are overdose call-outs",
     "our first aid training covered what to do if someone has taken an overdose",
     "I took all my vitamins this morning like I always do",
+    "I work nights in A and E, we had two overdoses in before midnight",
+    "I bought a new rope for the climbing wall on saturday",
+    "my cousin went through a lot of self-harm in her teens, she's a midwife now",
+    "I'm on the roof clearing the gutters, call you back in ten",
+    "my health anxiety says I'll pass out on the tube and never wake up, I know it's the anxiety",
 ])
 def test_crisis_words_about_work_or_accidents_do_not_fire(text):
     assert CrisisDetector().assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "my dad died by suicide and lately I keep thinking I should join him",
+    "i told my brother i'd been thinking about suicide and he laughed",
+    "I work in a care home and I have been stockpiling the tablets for myself",
+    "I bought a rope for climbing but I keep thinking about using it on myself",
+])
+def test_a_harmless_frame_never_hides_the_speakers_own_risk(text):
+    assert CrisisDetector().assess(text).risk.level not in ("none", "watch")
 
 
 def test_a_work_frame_never_hides_a_first_person_risk():

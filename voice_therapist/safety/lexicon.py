@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .harmless_frames import strip_harmless
+
 SELF = r"(?:my ?self|me)"
 MEDS = (r"(?:pills|tablets|meds|medication|medicine|painkillers|paracetamol|tylenol|acetaminophen|ibuprofen|aspirin|"
         r"codeine|tramadol|oxy\w*|lithium|insulin|sertraline|citalopram|amitriptyline|quetiapine|diazepam|xanax|"
         r"antidepressants|sleeping (?:pills|tablets))")
 # Swallowing a whole supply: a quantity that is not a dose, and a medicine, in either order.
-_ALL_OF_IT = r"(?:all of (?:it|them)|the whole (?:bottle|packet|box|pack|lot|strip)|every (?:single )?(?:one|pill|tablet)|in one go|at once|too many)"
+_ALL_OF_IT = r"(?:all of (?:it|them)|the (?:whole|hole) (?:bottle|packet|box|pack|lot|strip)|every (?:single )?(?:one|pill|tablet)|in one go|at once|too many)"
 _HEIGHT = r"(?:how (?:tall|high)|highest|really high|high up|top (?:floor|level|storey))"
 _STRUCTURE = r"(?:cliffs?|car ?park|multi[- ]?storey|tower ?block|block of flats|bridges?|buildings?|roofs?|towers?|viaduct|overpass|quarry)"
 # What makes a question about heights a method question: being alone there, or a loss behind it.
@@ -91,6 +93,9 @@ PATTERNS: dict[str, list[str]] = {
         r"\bno reason to (?:live|go on)\b",
         r"\b(?:want|wanted) (?:it all )?to (?:end|stop existing|disappear forever)\b",
         r"\b(?:want|wanted|wanting|wish|wished|wishing) (?:to |i could )?(?:go to )?sleep (?:forever|for good|and never)\b",
+        # Wanting to follow someone who died.
+        r"^(?=.*\b(?:died|passed away|passed|death|grave|heaven|funeral|lost (?:him|her|them))\b)"
+        r"(?=.*\b(?:should|could|want to|wanna|wish i could|going to|gonna|just) (?:go and )?(?:join|be with) (?:him|her|them)\b)",
         r"\b(?:erased|wiped) (?:from|out of) existence\b|\bstop(?:ped)? existing\b|\bcease to exist\b",
         r"\bhop(?:e|ed|ing)\b.*(?<!n't )(?<!not )\b(?:finish(?:es|ed)? me off|kills? me|takes? me out)\b",
         r"\b(?:plane|flight|turbulence)\b.*\bhop(?:e|ed|ing)\b.*\b(?:go(?:es)? down|crash(?:es)?)\b",
@@ -119,7 +124,7 @@ IDIOMS = [
     r"\b(?:he|she|they|my \w+|mum|mom|dad) (?:is|'s|are|'re) (?:going to|gonna) kill me\b",
     r"\bsuicid\w* (?:prevention|awareness|rates?|hotlines?|training|statistics|research|walk|charity)\b",
     r"\b(?:podcast|film|movie|documentary|book|novel|article|lecture|show|series|story|news|thesis|paper|"
-    r"essay|class|course|video|song|report|project|module|training) (?:[\w']+ ){0,3}(?:about|on|covered|looks at) "
+    r"essay|class|course|video|song|report|project|module|training) (?:[\w']+ ){0,5}(?:about|on|covered|looks at) "
     r"(?:[\w']+ ){0,8}suicid\w*",
     r"\b(?:spot|notice|help|tell) (?:if |when |whether )?(?:[\w']+ ){0,2}(?:is|are|was|seems?) suicidal\b",
     r"\bdie happy\b",
@@ -130,6 +135,14 @@ IDIOMS = [
     r"\bkill(?:ing)? (?:time|it)\b(?! now)",
     r"\bkill(?:ing)? (?:the|a|that) (?:lights?|engine|music|noise|mood|spider|wasp|fly|lobster|weeds?|germs|process)\b",
     r"\bi could (?:just )?die of (?:embarrassment|shame)\b",
+    r"\boverdos\w* on (?:[\w']+ ){0,3}(?:podcasts?|tv|telly|netflix|chocolate|sugar|coffee|caffeine|cake|sweets|shows?|"
+    r"series|news|social media|memes|music|films?|movies?|books?|reality tv)\b",
+    r"\b(?:called|named|titled) [\"']?suicid\w*|\bsuicide (?:blonde|squad)\b",
+    r"\b(?:was|i'm|i was) like,? (?:just )?kill me now\b",
+    r"\bdisappear (?:for (?:a|the) (?:week|weekend|few days|couple of days|bit|while|month|day|night)|on (?:holiday|a trip))\b",
+    r"\bcould sleep for (?:a (?:hundred|thousand|million) years|a week|days|a month)\b",
+    r"\b(?:in|into) (?:a|the) (?:locked|lockable|lock) (?:box|cabinet|cupboard|drawer|safe)\b",
+    r"\b(?:safe|dose|dosage) for (?:my|a|the|his|her) (?:kid|child|son|daughter|baby|toddler|dog|cat)\w*",
     r"\b(?:cut|burn(?:ed|t)?|scratch(?:ed)?) my ?self (?:shaving|cooking|chopping \w+|gardening|by accident|accidentally|"
     r"on (?:a|the|some) (?:tin|can|glass|paper|knife|fence|nail|bramble|rose|thorn|oven|iron|kettle)\w*)\b",
     # Handing the means to someone else to keep is the safety plan's "make it safer" step, not
@@ -140,19 +153,6 @@ IDIOMS = [
     r"\b(?:keeping|holding|looking after|minding|locked (?:up|away)|lock(?:ing)? (?:up|away))\b.*\b" + MEANS
     + r"\b.*\bfor me\b",
 ]
-
-# Crisis words as the subject of someone's work or training ("I'm a nurse and we had training on
-# spotting overdose symptoms"): those words alone then say nothing about the speaker. Anything
-# in the first person about acting, dying or oneself keeps every pattern.
-_WORK_FRAME = re.compile(
-    r"\b(?:i'?m an?|i am an?|i work as an?|as an?) (?:nurse|pharmacist|paramedic|doctor|medic|gp|carer|care worker|"
-    r"counsell?or|therapist|psychologist|psychiatrist|social worker|police officer|firefighter|first aider|"
-    r"researcher|lecturer|teacher|journalist|volunteer)\b|\b(?:first aid|training|course|module|lecture|seminar|"
-    r"workshop|placement|helpline|hotline|emergency department)\b")
-_FIRST_PERSON_RISK = re.compile(
-    r"\b(?:my ?self|my (?:own )?life|kill me|i (?:want|wanna|wanted) to|i'?ll|i will|i'?m (?:going|gonna|planning|about)|"
-    r"i (?:tried|attempted|took|overdosed)|my (?:own )?(?:suicide|overdose|attempt)|tonight)\b")
-_TOPIC_WORDS = re.compile(r"\b(?:overdos\w*|suicid\w*|counting (?:out )?(?:tablets|pills))\b")
 
 _COMPILED = {level: [re.compile(p, re.I) for p in pats] for level, pats in PATTERNS.items()}
 _IDIOMS = [re.compile(p, re.I) for p in IDIOMS]
@@ -167,16 +167,14 @@ class LexiconHit:
 def neutralized(text: str) -> bool:
     """The sentence uses crisis words as a figure of speech or as a topic."""
     lowered = text.lower().replace("’", "'")
-    work_topic = _WORK_FRAME.search(lowered) and _TOPIC_WORDS.search(lowered) and not _FIRST_PERSON_RISK.search(lowered)
-    return bool(work_topic) or any(idiom.search(lowered) for idiom in _IDIOMS)
+    return any(idiom.search(lowered) for idiom in _IDIOMS)
 
 
 def scan(text: str) -> list[LexiconHit]:
     cleaned = text.lower().replace("’", "'")
     for idiom in _IDIOMS:
         cleaned = idiom.sub(" ", cleaned)
-    if _WORK_FRAME.search(cleaned) and not _FIRST_PERSON_RISK.search(cleaned):
-        cleaned = _TOPIC_WORDS.sub(" ", cleaned)
+    cleaned = strip_harmless(cleaned)
     hits = []
     for level, patterns in _COMPILED.items():
         for pattern in patterns:

@@ -1,0 +1,58 @@
+"""Crisis words that, in the sentence around them, say nothing about the speaker.
+
+"I work in A and E and we had three overdoses in", "the overdose scene in Pulp Fiction", "a rope
+for my climbing course", "I'm on the roof fixing the guttering", "I keep thinking I'll faint and
+never wake up, but that's the anxiety". In such a frame the words are taken out before the
+lexicon's patterns run. The semantic and n-gram layers still read the whole sentence, and any
+first-person talk of acting, dying or oneself keeps every word: a frame never hides a risk
+statement.
+"""
+
+from __future__ import annotations
+
+import re
+
+FIRST_PERSON_RISK = re.compile(
+    r"\b(?:my ?self|my (?:own )?life|kill me|(?:i|i'd|i'll|i will|i'm going to|gonna) (?:do it|end it|jump|hang|"
+    r"take them|take it all|be gone|be dead|not be here)|i (?:want|wanna|wanted|need) to (?:die|end|go|stop|sleep)|"
+    r"i'?m (?:going|gonna|planning|about) to (?:kill|end|take|jump|overdose|do)|i (?:tried|attempted|overdosed)|"
+    r"i(?:'ve| have)? (?:just )?(?:took|taken|swallowed)|my (?:own )?(?:suicide|overdose|attempt)|hope i|wish i|tonight|"
+    r"(?:join|be with) (?:him|her|them)|enough (?:[\w']+ ){0,2}for me|"
+    r"(?:i'?d|i'?ve|i have|i had|i'?m|i am|i keep|i was) (?:been )?(?:thinking|having thoughts))\b")
+
+_FRAMES: list[tuple[re.Pattern, re.Pattern]] = [
+    # Work, study, someone else's story, a film or a song: the crisis words are its subject.
+    (re.compile(
+        r"\b(?:i'?m an?|i am an?|i work as an?|as an?) (?:nurse|pharmacist|paramedic|doctor|medic|gp|carer|care worker|"
+        r"counsell?or|therapist|psychologist|psychiatrist|social worker|police officer|firefighter|first aider|"
+        r"researcher|lecturer|teacher|journalist|volunteer)\b|\bi work (?:in|at|on|for)\b|\ba (?:and|&) e\b|"
+        r"\b(?:first aid|training|course|module|lecture|seminar|workshop|placement|helpline|hotline|shift|"
+        r"emergency department|scene|character|episode|essay|podcast|film|movie|song|novel|documentary|series)\b|"
+        r"\b(?:the |my )?(?:doctor|gp|pharmacist|nurse|health visitor) (?:said|says|told me|explained)\b|"
+        r"\bmy (?:[\w']+ ){0,2}(?:friend|sister|brother|mum|mom|dad|cousin|aunt|uncle|son|daughter|colleague|mate|"
+        r"flatmate|patient|client)'?s? (?:(?!i\b|i'|me\b)[\w']+ ){0,8}(?:overdos\w*|self[- ]?harm\w*|suicid\w*)"),
+     re.compile(r"\b(?:overdos\w*|suicid\w*|self[- ]?harm\w*|counting (?:out )?(?:tablets|pills)|"
+                r"(?:taken|took) too many (?:pills|tablets))\b")),
+    # A rope or a blade for a hobby or a job.
+    (re.compile(r"\b(?:climb\w*|belay\w*|abseil\w*|sail\w*|boat|camp\w*|tent|skipping|washing line|tow\w*|"
+                r"fishing|whittl\w*|carving|chef|butcher\w*)\b"),
+     re.compile(r"\b(?:(?:set up|tied|bought|got) )?(?:a|the|my) (?:rope|knife|blade)s?\b")),
+    # Up high for a job.
+    (re.compile(r"\b(?:fixing|repair\w*|gutter\w*|tiles|cleaning|clearing|aerial|antenna|satellite|solar panels?|"
+                r"painting|chimney)\b"),
+     re.compile(r"\b(?:i'?m|i am) on (?:the|a) roof\b")),
+    # A health fear worked on in therapy, not a wish.
+    (re.compile(r"\b(?:fear|scared|afraid|worried|worry|anxious|anxiety|panic\w*|terrified|keep thinking)\b"),
+     re.compile(r"\b(?:faint|pass out|collapse|nod off|fall asleep|go under|stop breathing)\b(?: [\w']+){0,6} "
+                r"(?:and |i'?ll )?never wake up\b")),
+]
+
+
+def strip_harmless(text: str) -> str:
+    """`text` (lower case) without the crisis words a harmless frame accounts for."""
+    if FIRST_PERSON_RISK.search(text):
+        return text
+    for frame, words in _FRAMES:
+        if frame.search(text):
+            text = words.sub(" ", text)
+    return text
