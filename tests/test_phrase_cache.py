@@ -27,7 +27,7 @@ def test_phrases_are_rendered_once_and_then_read_from_disk(tmp_path):
     again = CountingVoice()
     reloaded = PhraseCache(again, ["Thank you.", "Hi, I'm glad you're here."], "voice-a", tmp_path)
     assert reloaded.prepare() == 0 and again.rendered == []
-    assert np.array_equal(reloaded.synthesize("Thank you."), cache.get("Thank you."))
+    assert np.array_equal(reloaded.get("Thank you."), cache.get("Thank you."))
 
     other_voice = PhraseCache(CountingVoice(), ["Thank you."], "voice-b", tmp_path)
     assert other_voice.prepare() == 1  # another voice or setting is another sound
@@ -42,13 +42,25 @@ def test_a_damaged_file_is_rendered_again(tmp_path):
     assert cache.prepare() == 1 and cache.get("Thank you.").size
 
 
-def test_anything_else_is_synthesised_and_not_kept(tmp_path):
+def test_a_users_words_are_synthesised_each_time_and_never_kept(tmp_path):
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from voice_therapist.pipeline.models import Models
+
     voice = CountingVoice()
     cache = PhraseCache(voice, ["Thank you."], "v", tmp_path)
     cache.prepare()
-    cache.synthesize("You said: I am a failure.")
-    cache.synthesize("You said: I am a failure.")
-    assert voice.rendered.count("You said: I am a failure.") == 2
+    models = Models(asr=None, tts=voice, llm=None, protocols=None, embedder=None, router=None, distortions=None,
+                    crisis=None, executor=ThreadPoolExecutor(1), phrases=cache)
+
+    async def speak(text):
+        return await models.synthesize(text)
+
+    for _ in range(2):
+        asyncio.run(speak("You said: I am a failure."))
+    assert asyncio.run(speak("Thank you.")) is cache.get("Thank you.")
+    assert voice.rendered.count("You said: I am a failure.") == 2 and voice.rendered.count("Thank you.") == 1
     assert cache.get("You said: I am a failure.") is None
     assert len(list(tmp_path.glob("*.npy"))) == 1
 

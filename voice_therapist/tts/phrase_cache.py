@@ -36,10 +36,6 @@ class PhraseCache:
     def get(self, text: str) -> np.ndarray | None:
         return self._audio.get(text)
 
-    def synthesize(self, text: str) -> np.ndarray:
-        cached = self._audio.get(text)
-        return cached if cached is not None else self._synth.synthesize(text)
-
     def prepare(self) -> int:
         """Load every phrase from disk, rendering the missing ones; returns how many were rendered."""
         rendered = 0
