@@ -14,8 +14,6 @@ from ..dialogue.engine import FINISHED_LINE
 from ..dialogue.protocol import Protocols
 from ..safety.responses import SafetyScripts
 
-SAFETY_LEVELS = ("watch", "passive", "active", "plan", "imminent", "harm_others", "abuse", "minor")
-
 
 class _KeepUnknown(dict):
     def __missing__(self, key: str) -> str:
@@ -27,6 +25,6 @@ def fixed_first_pieces(protocols: Protocols, safety: SafetyScripts, chunk: Calla
     steps += [step for modality in protocols.modalities.values() for step in modality.steps]
     templates = [line for step in steps for line in (*step.lines, *step.returning_lines, *step.retry_lines)]
     lines = [t.format_map(_KeepUnknown(safety.resources)) for t in templates]
-    lines += [FINISHED_LINE, *(safety.reply(level) or "" for level in SAFETY_LEVELS)]
+    lines += [FINISHED_LINE, *(safety.reply(level) or "" for level in safety.responses)]
     firsts = (chunk(line)[:1] for line in lines if line.strip())
     return {piece[0] for piece in firsts if piece and "{" not in piece[0]}

@@ -15,9 +15,11 @@ MEDS = (r"(?:pills|tablets|meds|medication|medicine|painkillers|paracetamol|tyle
         r"codeine|tramadol|oxy\w*|lithium|insulin|sertraline|citalopram|amitriptyline|quetiapine|diazepam|xanax|"
         r"antidepressants|sleeping (?:pills|tablets))")
 # Swallowing a whole supply: a quantity that is not a dose, and a medicine, in either order.
-_ALL_OF_IT = r"(?:all of (?:it|them)|the (?:whole|hole) (?:bottle|packet|box|pack|lot|strip)|every (?:single )?(?:one|pill|tablet)|in one go|at once|too many)"
+_ALL_OF_IT = (r"(?:all of (?:it|them)|the (?:whole|hole) (?:bottle|packet|box|pack|lot|strip)|"
+              r"every (?:single )?(?:one|pill|tablet)|in one go|at once|too many)")
 _HEIGHT = r"(?:how (?:tall|high)|highest|really high|high up|top (?:floor|level|storey))"
-_STRUCTURE = r"(?:cliffs?|car ?park|multi[- ]?storey|tower ?block|block of flats|bridges?|buildings?|roofs?|towers?|viaduct|overpass|quarry)"
+_STRUCTURE = (r"(?:cliffs?|car ?park|multi[- ]?storey|tower ?block|block of flats|bridges?|buildings?|roofs?|towers?|"
+              r"viaduct|overpass|quarry)")
 # What makes a question about heights a method question: being alone there, or a loss behind it.
 _ALONE_OR_LOSS = (r"(?:nobody goes|no one goes|no one (?:would|will) see|quiet at night|when it's quiet|at night|alone|"
                   r"since (?:[\w']+ ){0,4}(?:died|passed|left|lost)|lost (?:my|custody|the house|everything))")
