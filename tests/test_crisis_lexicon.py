@@ -142,3 +142,47 @@ def test_a_work_frame_never_hides_a_first_person_risk():
     assert CrisisDetector().assess("I'm a nurse and I'm going to overdose on the ward stock tonight").risk.level in (
         "plan", "imminent")
     assert CrisisDetector().assess("as a carer I know exactly how much of her insulin would kill me").risk.level != "none"
+
+
+@pytest.mark.parametrize("text,level", [
+    ("I've set a date, the twentieth, and after that no one has to worry about me", "plan"),
+    ("i'm planning to walk into the sea on sunday and not come back", "plan"),
+    ("the thoughts of ending everything keep getting stronger", "active"),
+    ("part of me is hoping the lump turns out to be malignant", "passive"),
+    ("i've got all my tablets stashed for when i'm alone next week", "plan"),
+    ("i keep thinking of taking them all at once", "plan"),
+])
+def test_dates_journeys_and_stashed_tablets_are_recognised(text, level):
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text", [
+    "I'm going to end it with my boyfriend tonight, it's run its course",
+    "the frost is gonna kill my dahlias if I leave them out",
+    "my sister says she'll kill me if I'm late to her wedding",
+    "I sort my blood pressure pills into a weekly organiser so I don't forget",
+    "the new detective drama opened with a suicide note that turned out to be fake",
+    "my GP asked if I ever feel suicidal and I said no, I'm just exhausted",
+    "I've been cutting myself off from junk food for a month",
+])
+def test_break_ups_gardens_pill_organisers_and_denials_do_not_fire(text):
+    assert CrisisDetector().assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "he told me if I ever leave he'll kill me",
+    "my husband says he'll hurt me if I tell anyone",
+    "my flatmate pulled a knife on me last night",
+    "she checks my phone every night and last week she threw a mug at me",
+])
+def test_threats_against_the_user_take_the_abuse_path_not_the_suicide_scale(text):
+    assert CrisisDetector().assess(text).risk.level == "abuse"
+
+
+def test_a_threat_from_someone_else_never_hides_the_users_own_risk():
+    assert CrisisDetector().assess("he says he'll kill me if I leave, and honestly I want to kill myself").risk.level \
+        not in ("none", "watch", "abuse")
+
+
+def test_poisoning_someones_drink_is_harm_to_others():
+    assert CrisisDetector().assess("i keep thinking about putting bleach in my stepdad's tea").risk.level == "harm_others"

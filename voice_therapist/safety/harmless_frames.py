@@ -27,12 +27,17 @@ _FRAMES: list[tuple[re.Pattern, re.Pattern]] = [
         r"counsell?or|therapist|psychologist|psychiatrist|social worker|police officer|firefighter|first aider|"
         r"researcher|lecturer|teacher|journalist|volunteer)\b|\bi work (?:in|at|on|for)\b|\ba (?:and|&) e\b|"
         r"\b(?:first aid|training|course|module|lecture|seminar|workshop|placement|helpline|hotline|shift|"
-        r"emergency department|scene|character|episode|essay|podcast|film|movie|song|novel|documentary|series)\b|"
+        r"emergency department|scene|character|episode|essay|podcast|film|movie|song|novel|documentary|series|drama|"
+        r"thriller|detective|plot|twist|season|finale|box set|soap)\b|"
         r"\b(?:the |my )?(?:doctor|gp|pharmacist|nurse|health visitor) (?:said|says|told me|explained)\b|"
         r"\bmy (?:[\w']+ ){0,2}(?:friend|sister|brother|mum|mom|dad|cousin|aunt|uncle|son|daughter|colleague|mate|"
         r"flatmate|patient|client)'?s? (?:(?!i\b|i'|me\b)[\w']+ ){0,8}(?:overdos\w*|self[- ]?harm\w*|suicid\w*)"),
      re.compile(r"\b(?:overdos\w*|suicid\w*|self[- ]?harm\w*|counting (?:out )?(?:tablets|pills)|"
                 r"(?:taken|took) too many (?:pills|tablets))\b")),
+    # A question asked and answered no ("my GP asked if I think about suicide and I said no").
+    (re.compile(r"\b(?:asked|asks|ask) (?:me )?(?:if|whether)\b.*\b(?:said|say|told (?:her|him|them)|answered) "
+                r"(?:honestly |truthfully )?(?:no|never)\b(?!.*\bbut\b)"),
+     re.compile(r"\b(?:suicid\w*|self[- ]?harm\w*)\b")),
     # A rope or a blade for a hobby or a job.
     (re.compile(r"\b(?:climb\w*|belay\w*|abseil\w*|sail\w*|boat|camp\w*|tent|skipping|washing line|tow\w*|"
                 r"fishing|whittl\w*|carving|chef|butcher\w*)\b"),

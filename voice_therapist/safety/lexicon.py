@@ -11,6 +11,13 @@ from dataclasses import dataclass
 from .harmless_frames import strip_harmless
 
 SELF = r"(?:my ?self|me)"
+# "He'll kill me" is a threat from someone else: the abuse path, not the user's own risk.
+NOT_THREATENED = "".join(f"(?<!{who} )" for who in (
+    "he'll", "she'll", "they'll", "he'd", "she'd", "they'd", "he will", "she will", "they will", "he would",
+    "she would", "they would", "gonna", "going to"))
+PEOPLE = (r"(?:husband|wife|partner|boss|dad|father|mum|mom|mother|brother|sister|son|daughter|neighbou?r|ex|"
+          r"boyfriend|girlfriend|flatmate|roommate|housemate|colleague|co-?worker|manager|landlord|teacher|stepdad|"
+          r"step-?mum|stepmom|uncle|aunt|cousin|friend|mate|baby|kids?|child|children|family)s?")
 MEDS = (r"(?:pills|tablets|meds|medication|medicine|painkillers|paracetamol|tylenol|acetaminophen|ibuprofen|aspirin|"
         r"codeine|tramadol|oxy\w*|lithium|insulin|sertraline|citalopram|amitriptyline|quetiapine|diazepam|xanax|"
         r"antidepressants|sleeping (?:pills|tablets))")
@@ -27,11 +34,12 @@ _ALONE_OR_LOSS = (r"(?:nobody goes|no one goes|no one (?:would|will) see|quiet a
 PATTERNS: dict[str, list[str]] = {
     "imminent": [
         r"\b(?:i'?m|i am|standing|sitting) on (?:the|a) (?:ledge|edge|bridge|roof|tracks|railing)\b",
-        r"\b(?:kill|end|off) (?:my ?self|my life|it)\b.*\b(?:right now|tonight|now)\b",
+        r"\b(?:kill|end|off) (?:my ?self|my life|it)\b(?! with\b).*\b(?:right now|tonight|now)\b",
         r"\b(?:about to|going to|gonna) (?:take|swallow) (?:them|the pills|it all|all of them)\b",
         r"\b(?:pills|tablets|knife|rope|gun) (?:is |are )?(?:in (?:my|front of me)|right here|counted out)\b.*\b(?:now|about to|going to)\b",
         r"\b(?:at|on) the (?:station|platform|tracks|bridge|roof|ledge)\b.*\b(?:going to|gonna|about to) (?:step|jump)\b",
-        rf"\b(?:going to|gonna|about to|ready to) (?:kill {SELF}|end (?:it|my life)|jump|take (?:them|the pills|all))\b.*\b(?:now|tonight|right now)\b",
+        rf"\b(?:going to|gonna|about to|ready to) (?:kill {SELF}|end (?:it|my life)|jump|take (?:them|the pills|all))\b"
+        r"(?! with\b).*\b(?:now|tonight|right now)\b",
         r"\b(?:i(?:'ve| have) (?:already )?(?:taken|swallowed)) (?:all|a lot of|too many|the whole)\b",
         r"\b(?:standing|sitting) on (?:the|a) (?:edge|ledge|bridge|roof)\b",
         r"\bthis is (?:goodbye|my last)\b",
@@ -46,7 +54,7 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:bridge|building|tower|cliff|car park|roof)s?\b.*\b(?:survive|the fall|high enough|metres|meters|feet|storeys|stories)\b",
         r"\b(?:gun|rifle|shotgun|knife|blade|razor)\b.*\b(?:on|at) my ?self\b",
         r"\b(?:keep|take|rehome|look after) (?:her|him|them|my (?:cat|dog|pets?|kids?)) (?:permanently|for good|forever)\b",
-        r"\b(?:burn|burned|burnt|cut|scratch)\w* my ?self\b.*\b(?:again|tonight|later|right now)\b",
+        r"\b(?:burn|burned|burnt|cut|scratch)\w* my ?self\b(?! off\b).*\b(?:again|tonight|later|right now)\b",
         r"\b(?:going to|gonna|planning to|plan to|will) do it (?:when|after|on|this|next|tonight|tomorrow)\b",
         r"\bplanning (?:to|on) (?:jump|hang|drive (?:into|off)|overdose|end (?:it|my life)|kill)\w*",
         r"\bafter i'?m gone\b",
@@ -65,17 +73,33 @@ PATTERNS: dict[str, list[str]] = {
         r"(?:their|your|his|her|anyone's|anybody's) fault\b",
         r"\b(?:tried|attempted) to (?:kill {self}|end (?:it|my life))\b".replace("{self}", SELF),
         r"\b(?:i'm|i am) (?:cutting|hurting) (?:myself|my self)\b",
+        # A date chosen, and what it means for the people left.
+        r"^(?=.*\b(?:picked|chosen|chose|set|decided on) (?:a|the) (?:date|day)\b)(?=.*\b(?:(?:nobody|no one|no-one) "
+        r"(?:has|have|will have|'ll have|needs?) to (?:worry|deal|bother|put up)|be gone|won't be (?:here|around)|"
+        r"not be (?:here|around))\b)",
+        # Going somewhere and not coming back, as a plan.
+        r"^(?=.*\b(?:my plan is|i'?m planning|i plan|i'?ve decided|i have decided|i'?m going to|i'?m gonna)\b)"
+        r"(?=.*\b(?:and|to) (?:not|never) (?:come|coming) back\b)",
+        rf"\b(?:the|my|all (?:the|my|of the|of my)) {MEDS} (?:are |all )?(?:lined up|counted out|set aside|put aside|"
+        r"stashed|hidden away)\b(?!.*\b(?:for the week|weekly|daily|organi[sz]er|dosette|each day|every (?:day|morning|night))\b)",
+        r"\b(?:thinking (?:of|about)|want to|wanna|tempted to|going to|gonna) (?:tak|swallow)\w* (?:them all|all of them|"
+        r"the lot|the whole (?:lot|bottle|box|packet))\b",
     ],
     "active": [
         r"\b(?:just )?end(?:ing)? it(?: all)? (?:for good|tonight|now|forever)\b",
-        r"\bjust (?:end|ending) it\b",
+        r"\bjust (?:end|ending) it\b(?! with\b)",
         r"\b(?:off|unalive) my ?self\b|\bunalive\b",
-        r"\b(?:burn|burned|burnt|cut|scratch|starve)\w* my ?self\b",
-        rf"\b(?:kill(?:ing)? {SELF}|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|suicid\w*|suicide all)\b",
+        r"\b(?:burn|burned|burnt|cut|scratch|starve)\w* my ?self\b(?! off\b)",  # not "cutting myself off from"
+        rf"\b(?:{NOT_THREATENED}kill(?:ing)? {SELF}|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|suicid\w*|"
+        r"suicide all)\b",
         # "end it all" as speech recognition hears it
         r"\b(?:want|wanna|wanted|going|gonna|ready|just) (?:to )?(?:and|in) it all\b",
-        rf"\b(?:hurt|harm|cut)(?:ing)? {SELF}\b",
+        rf"\b{NOT_THREATENED}(?:hurt|harm|cut)(?:ing)? {SELF}\b(?! off\b)",
         r"\bself[- ]?harm\w*\b",
+        r"\b(?:thoughts? (?:of|about)|think(?:ing)? (?:of|about)|want(?:ed)? to|wanna|considering|urges? to|tempted to) "
+        r"end(?:ing)? (?:things|everything)\b(?! with\b)",
+        r"\b(?:go|drive|walk|head|swim|wander)\w*(?: out| off)? (?:in)?to the (?:forest|woods|sea|lake|river|moors?|hills|"
+        r"mountains?|cliffs?|water)\b.*\band (?:not|never) (?:come|coming) back\b",
     ],
     "passive": [
         r"\bnever (?:have to )?wake up\b",
@@ -101,13 +125,31 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:erased|wiped) (?:from|out of) existence\b|\bstop(?:ped)? existing\b|\bcease to exist\b",
         r"\bhop(?:e|ed|ing)\b.*(?<!n't )(?<!not )\b(?:finish(?:es|ed)? me off|kills? me|takes? me out)\b",
         r"\b(?:plane|flight|turbulence)\b.*\bhop(?:e|ed|ing)\b.*\b(?:go(?:es)? down|crash(?:es)?)\b",
+        r"\bhop(?:e|ed|ing)\b(?: [\w']+){0,4} (?:cancer|tumou?r|lump|scare|biopsy|diagnosis|illness|disease)\b.*"
+        r"(?<!n't )(?<!not )\b(?:is|turns? out|comes? back|to be|was) (?:real|bad|serious|terminal|malignant|fatal)\b",
     ],
     "harm_others": [
-        r"\b(?:going to|gonna|want to|will) (?:kill|hurt|stab|shoot) (?:him|her|them|my \w+)\b",
+        r"\b(?:put|putting|slip|slipping)\b (?:something|stuff|bleach|poison|pills|tablets|rat poison) (?:in|into) "
+        r"(?:his|her|their|my [\w' ]{1,30}'s) (?:tea|coffee|drink|food|dinner|meal)\b",
+        r"\b(?:going to|gonna|want to|will) (?:kill|hurt|stab|shoot) (?:him|her|them|my (?:[\w']+ )?" + PEOPLE + r")\b",
     ],
     "abuse": [
         r"\b(?:he|she|they|my (?:partner|husband|wife|boyfriend|girlfriend|dad|father|mum|mom|mother)) "
-        r"(?:hits|hit|beats|beat|chokes|choked|threatens|threatened|hurts) me\b",
+        r"(?:hits|hit|beats|beat|chokes|choked|threatens|threatened|hurts|pushed|pushes|shoved|shoves|slapped|slaps|"
+        r"punched|punches|kicked|kicks|strangled|strangles) me\b",
+        r"\b(?:said|says|keeps saying|told me|threatened|threatens|swore|swears)(?: that)? (?:he|she|they)(?:'d|'ll| will|"
+        r" would| is going to| was going to|'s gonna|'s going to) (?:kill|hurt|strangle|stab|choke|hit) me\b",
+        r"\bif i (?:ever )?(?:leave|go|tell|call|report|try)\b.*\b(?:he|she|they)(?:'ll| will|'d| would) (?:kill|hurt|find) "
+        r"me\b",
+        r"\b(?:pulled|held|waved|pointed) (?:a|the|his|her) (?:knife|gun|blade) (?:on|at|to) me\b",
+        # Control (friends, phone, whereabouts) and violence together.
+        r"^(?=.*\b(?:(?:won't|will not|doesn't|does not) let me (?:see|go|leave|have|talk|speak|contact|work)|"
+        r"(?:tracks|tracking|checks|monitors|reads) my (?:location|phone|messages|texts|emails))\b)(?=.*\b(?:threw|throws|"
+        r"shoved|pushed|grabbed|slapped|kicked|punched|strangled|choked|hit|hits)\b)",
+        # A threat that keeps someone from leaving or telling.
+        r"\b(?:he|she|they|my (?:partner|husband|wife|boyfriend|girlfriend|ex|dad|father|mum|mom|mother|stepdad))"
+        r"(?: says| said|'s said| has said| keeps saying)?(?: (?:he|she|they))?(?:'ll| will|'d| would) (?:kill|hurt|find) me "
+        r"if i (?:leave|go|tell|call|report|speak|try|ever)\b",
         r"\b(?:i'm|i am) (?:scared|afraid) (?:of|for my life)\b.*\b(?:partner|husband|wife|boyfriend|girlfriend|home)\b",
     ],
     "watch": [
@@ -124,6 +166,14 @@ MEANS = r"(?:pills|tablets|meds|medication|medicine|painkillers|knife|knives|bla
 IDIOMS = [
     r"\b(?:is|was|are|'s|keeps|kept)(?: \w+)? killing me\b",
     r"\b(?:he|she|they|my \w+|mum|mom|dad) (?:is|'s|are|'re) (?:going to|gonna) kill me\b",
+    r"\b(?:he|she|they|my \w+|mum|mom|dad)(?: says| said)?(?: (?:he|she|they))?(?:'ll| will|'d| would) kill me if (?:i'?m late|i am late|i "
+    r"(?:spoil|miss|forget|eat|drink|finish|break|lose|scratch|dent|ruin|burn|don't (?:call|text|bring|get|finish|"
+    r"come|tidy|clean|watch)))\b",
+    r"\b(?:end|ending|ended|finish|finishing) (?:it|things) (?:with|between) (?:him|her|them|us|my (?:[\w']+ )?"
+    r"(?:partner|boyfriend|girlfriend|husband|wife|fianc\w*|ex|other half|date))\b",
+    r"\b(?:weekly|daily|day of the week) (?:pill )?(?:box|boxes|organi[sz]er|planner|dispenser)\b|\bpill "
+    r"(?:organi[sz]er|dispenser)\b|\bdosette\b|\bblister packs?\b",
+    r"\b(?:only )?tak(?:e|ing) (?:half|a half|a quarter)(?: of)? (?:a|one)\b",
     r"\bsuicid\w* (?:prevention|awareness|rates?|hotlines?|training|statistics|research|walk|charity)\b",
     r"\b(?:podcast|film|movie|documentary|book|novel|article|lecture|show|series|story|news|thesis|paper|"
     r"essay|class|course|video|song|report|project|module|training) (?:[\w']+ ){0,5}(?:about|on|covered|looks at) "
