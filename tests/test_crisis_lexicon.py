@@ -186,3 +186,29 @@ def test_a_threat_from_someone_else_never_hides_the_users_own_risk():
 
 def test_poisoning_someones_drink_is_harm_to_others():
     assert CrisisDetector().assess("i keep thinking about putting bleach in my stepdad's tea").risk.level == "harm_others"
+
+
+@pytest.mark.parametrize("text,level", [
+    ("honestly i'd be alright if my time ran out tomorrow", "passive"),
+    ("some nights it feels like it would be a relief not to exist", "passive"),
+    ("i keep wishing i was dead, even when i'm out with friends", "passive"),
+    ("i wouldn't mind checking out early, i just won't do anything about it", "passive"),
+    ("i've been sorting everything, tying up loose ends before i go", "plan"),
+    ("i'm gonna jump off the bridge by the station when it gets dark", "plan"),
+    ("i searched how many of my sertraline it would take to be fatal", "plan"),
+    ("i've got charcoal and duct tape in the boot of the car", "plan"),
+])
+def test_understatement_loose_ends_and_method_research_are_recognised(text, level):
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text", [
+    "we checked out early from the hotel because the heating was broken",
+    "i'm tying up loose ends before i go on maternity leave",
+    "i looked up whether it's safe to take paracetamol and ibuprofen together",
+    "i'm jumping off the diving board for the first time this weekend",
+    "i could sleep for a hundred years after that night shift",
+    "we bought charcoal for the barbecue and left it in the garage",
+])
+def test_hotels_leave_diving_boards_and_barbecues_do_not_fire(text):
+    assert CrisisDetector().assess(text).risk.level == "none"

@@ -77,6 +77,21 @@ PATTERNS: dict[str, list[str]] = {
         r"^(?=.*\b(?:picked|chosen|chose|set|decided on) (?:a|the) (?:date|day)\b)(?=.*\b(?:(?:nobody|no one|no-one) "
         r"(?:has|have|will have|'ll have|needs?) to (?:worry|deal|bother|put up)|be gone|won't be (?:here|around)|"
         r"not be (?:here|around))\b)",
+        r"\bi(?:'ve| have)? (?:picked|chosen|set) (?:a|the) date\b(?! (?:for|to|of|with)\b)(?!.*\b(?:wedding|married|"
+        r"marry|party|move|moving|surgery|operation|holiday|trip|launch|interview|appointment|birthday|christening|"
+        r"hearing|court|viewing|completion|baby|due)\b)",
+        r"\b(?:tying up|tie up|tied up|tidying up) (?:all )?(?:the |my )?loose ends\b.*\bbefore i (?:go|leave|die|check out)\b"
+        r"(?! (?:on|to|into|away|abroad|for|back|travel\w*|home|out)\b)",
+        r"\b(?:going to|gonna|planning to|plan to|want to|wanna) jump (?:off|from) (?:a |the )?(?:[\w']+ ){0,3}"
+        r"(?:bridge|cliff|head|building|roof|car park|tower|balcony|flyover|overpass|viaduct|window)s?\b",
+        # Charcoal or exhaust fumes in a sealed space.
+        r"^(?=.*\bcharcoal\b)(?=.*\b(?:tape|taped|seal\w*|duct)\b)|\b(?:hose(?:pipe)?|tube)\b.*\bexhaust\b|"
+        r"\bexhaust\b.*\b(?:hose(?:pipe)?|tube)\b",
+        # Method research: which medicine, how much of it, how fast.
+        rf"^(?=.*\b(?:looked up|looking up|look up|googl\w*|search(?:ed|ing)|research(?:ed|ing)|read up|working out|"
+        rf"worked out|figuring out)\b)(?=.*\b{MEDS}\b)(?=.*{_ALL_OF_IT}|.*\b(?:lethal|fatal|kill|liver|hardest|"
+        r"fastest|quickest|deadliest|most dangerous)\b)(?!.*\b(?:safe|safely|together|with food|allowed|should i|okay to|"
+        r"the most i can)\b)",
         # Going somewhere and not coming back, as a plan.
         r"^(?=.*\b(?:my plan is|i'?m planning|i plan|i'?ve decided|i have decided|i'?m going to|i'?m gonna)\b)"
         r"(?=.*\b(?:and|to) (?:not|never) (?:come|coming) back\b)",
@@ -110,7 +125,15 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:rather|prefer to) (?:be dead|not be alive|not exist|be in the ground)\b",
         r"\b(?:should have|could have|had) taken me instead\b",
         r"\bhope (?:the \w+ (?:goes down|crashes)|i (?:die|don't make it|get hit))\b",
-        r"\b(?:wish|want|wanted|wanting) (?:i was|i were|to be) dead\b",
+        r"\b(?:wish|wished|wishing|want|wanted|wanting) (?:i was|i were|to be) dead\b",
+        r"\b(?:okay|ok|fine|alright|happy|at peace|relieved) (?:with it )?if (?:it|my time|time|my life|life) (?:ran|runs|run) "
+        r"out\b|\b(?:okay|ok|fine|alright|happy|relieved) if i (?:died|were to die|didn't wake up|never woke up|wasn't here|"
+        r"was gone)\b",
+        r"\b(?:a )?(?:mercy|relief|blessing) (?:not to|to not|if i didn't) (?:exist|be here|be alive|wake up)\b",
+        r"\b(?:wish|wished|wishing|want|wanted|wanting|wanna)\b.*\bsleep\b.*\b(?:forever|for good)\b",
+        r"\b(?:fine|okay|ok|happy|alright) with\b.*\bcheck(?:ing)? out (?:early|for good|permanently)\b|"
+        r"\b(?:wouldn't mind|want to|wanna|wish i could) check(?:ing)? out\b(?! (?:of|from) (?:the|this|our|my) "
+        r"(?:hotel|hostel|room|airbnb|flat|house))",
         r"\b(?:wish|hope) i (?:wouldn't|would not|didn't|did not|won't|don't) wake up\b",
         r"\b(?:not|never) (?:to )?wake up\b",
         r"\b(?:don't|do not) want to (?:be here|live|exist|be alive)(?: anymore| any more)?\b",
@@ -174,6 +197,8 @@ IDIOMS = [
     r"\b(?:weekly|daily|day of the week) (?:pill )?(?:box|boxes|organi[sz]er|planner|dispenser)\b|\bpill "
     r"(?:organi[sz]er|dispenser)\b|\bdosette\b|\bblister packs?\b",
     r"\b(?:only )?tak(?:e|ing) (?:half|a half|a quarter)(?: of)? (?:a|one)\b",
+    r"\b(?:high|diving|top) board\b|\bbungee\b|\bsky ?div\w*|\bparachut\w*|\bzip ?lin\w*|\btrampolin\w*|"
+    r"\bjump(?:ing|ed)? (?:the )?(?:queue|gun|ship|start|on a call|in the shower|on the bandwagon)\b",
     r"\bsuicid\w* (?:prevention|awareness|rates?|hotlines?|training|statistics|research|walk|charity)\b",
     r"\b(?:podcast|film|movie|documentary|book|novel|article|lecture|show|series|story|news|thesis|paper|"
     r"essay|class|course|video|song|report|project|module|training) (?:[\w']+ ){0,5}(?:about|on|covered|looks at) "
@@ -192,7 +217,7 @@ IDIOMS = [
     r"\b(?:called|named|titled) [\"']?suicid\w*|\bsuicide (?:blonde|squad)\b",
     r"\b(?:was|i'm|i was) like,? (?:just )?kill me now\b",
     r"\bdisappear (?:for (?:a|the) (?:week|weekend|few days|couple of days|bit|while|month|day|night)|on (?:holiday|a trip))\b",
-    r"\bcould sleep for (?:a (?:hundred|thousand|million) years|a week|days|a month)\b",
+    r"\bcould sleep for (?:a (?:hundred|thousand|million) years|a week|days|a month)\b(?!.*\b(?:forever|for good|never wake))",
     r"\b(?:in|into) (?:a|the) (?:locked|lockable|lock) (?:box|cabinet|cupboard|drawer|safe)\b",
     r"\b(?:safe|dose|dosage) for (?:my|a|the|his|her) (?:kid|child|son|daughter|baby|toddler|dog|cat)\w*",
     r"\b(?:cut|burn(?:ed|t)?|scratch(?:ed)?) my ?self (?:shaving|cooking|chopping \w+|gardening|by accident|accidentally|"
