@@ -212,3 +212,41 @@ def test_understatement_loose_ends_and_method_research_are_recognised(text, leve
 ])
 def test_hotels_leave_diving_boards_and_barbecues_do_not_fire(text):
     assert CrisisDetector().assess(text).risk.level == "none"
+
+
+def test_no_pattern_matches_everything():
+    """An empty alternative ('a|') in one idiom would veto every model and hide every risk."""
+    from voice_therapist.safety.harmless_frames import FIRST_PERSON_RISK, _FRAMES
+    from voice_therapist.safety.lexicon import _COMPILED, _IDIOMS
+
+    patterns = [*_IDIOMS, *(p for ps in _COMPILED.values() for p in ps), FIRST_PERSON_RISK,
+                *(p for frame in _FRAMES for p in frame)]
+    for pattern in patterns:
+        assert not pattern.search("") and not pattern.search("the weather was fine today"), pattern.pattern
+
+
+@pytest.mark.parametrize("text,level", [
+    ("since the redundancy i've been thinking about removing myself from the equation", "active"),
+    ("my mum's dying in the hospice and i'd gladly go instead of her", "passive"),
+    ("honestly i'd rather just not exist than face another week like this", "passive"),
+    ("my sister's agreed to have the dogs for good, she doesn't know why", "plan"),
+    ("the rope's up in the garage, everything's ready out there", "imminent"),
+    ("i stood on the platform edge for ages last night, i almost did it", "plan"),
+    ("i've left a folder of passwords and bills so my wife can cope without me", "plan"),
+    ("a heart attack in my sleep wouldn't be the worst thing", "passive"),
+])
+def test_removing_oneself_rehearsals_and_leaving_instructions_are_recognised(text, level):
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text", [
+    "hang on a sec, the delivery driver's here",
+    "i'm absolutely hanging after the work do",
+    "my phone's dying so if i cut out i'll ring you back",
+    "we're reading hamlet in my evening class, all that suicide and revenge",
+    "i'm on the bridge stuck in traffic, i'll be ten minutes late",
+    "i'm taking paracetamol for this toothache until friday",
+    "i'd be happy if my number came up in the lottery",
+])
+def test_phone_calls_hangovers_traffic_and_toothache_do_not_fire(text):
+    assert CrisisDetector().assess(text).risk.level == "none"

@@ -28,7 +28,8 @@ _FRAMES: list[tuple[re.Pattern, re.Pattern]] = [
         r"researcher|lecturer|teacher|journalist|volunteer)\b|\bi work (?:in|at|on|for)\b|\ba (?:and|&) e\b|"
         r"\b(?:first aid|training|course|module|lecture|seminar|workshop|placement|helpline|hotline|shift|"
         r"emergency department|scene|character|episode|essay|podcast|film|movie|song|novel|documentary|series|drama|"
-        r"thriller|detective|plot|twist|season|finale|box set|soap)\b|"
+        r"thriller|detective|plot|twist|season|finale|box set|soap|class|play|shakespeare|poem|poetry|literature|"
+        r"book club)\b|"
         r"\b(?:the |my )?(?:doctor|gp|pharmacist|nurse|health visitor) (?:said|says|told me|explained)\b|"
         r"\bmy (?:[\w']+ ){0,2}(?:friend|sister|brother|mum|mom|dad|cousin|aunt|uncle|son|daughter|colleague|mate|"
         r"flatmate|patient|client)'?s? (?:(?!i\b|i'|me\b)[\w']+ ){0,8}(?:overdos\w*|self[- ]?harm\w*|suicid\w*)"),

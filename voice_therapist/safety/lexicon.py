@@ -33,7 +33,8 @@ _ALONE_OR_LOSS = (r"(?:nobody goes|no one goes|no one (?:would|will) see|quiet a
 
 PATTERNS: dict[str, list[str]] = {
     "imminent": [
-        r"\b(?:i'?m|i am|standing|sitting) on (?:the|a) (?:ledge|edge|bridge|roof|tracks|railing)\b",
+        r"\b(?:i'?m|i am|standing|sitting) on (?:the|a) (?:ledge|edge|bridge|roof|tracks|railing)\b"
+        r"(?!.*\b(?:stuck in traffic|in traffic|traffic jam|on the bus|in the car|running late|minutes late)\b)",
         r"\b(?:kill|end|off) (?:my ?self|my life|it)\b(?! with\b).*\b(?:right now|tonight|now)\b",
         r"\b(?:about to|going to|gonna) (?:take|swallow) (?:them|the pills|it all|all of them)\b",
         r"\b(?:pills|tablets|knife|rope|gun) (?:is |are )?(?:in (?:my|front of me)|right here|counted out)\b.*\b(?:now|about to|going to)\b",
@@ -43,6 +44,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:i(?:'ve| have) (?:already )?(?:taken|swallowed)) (?:all|a lot of|too many|the whole)\b",
         r"\b(?:standing|sitting) on (?:the|a) (?:edge|ledge|bridge|roof)\b",
         r"\bthis is (?:goodbye|my last)\b",
+        r"\beverything(?:'s| is) (?:set up|ready|in place|sorted)\b.*\b(?:shed|garage|loft|attic|woods|out there)\b",
+        r"\b(?:rang|called|phoned|ringing|calling) (?:just |only )?to hear (?:a|your|someone's|a human) voice\b.*\bbefore i\b",
         rf"\b(?:took|swallowed|downed|necked|taken)\b.*\b{MEDS}\b.*\b{_ALL_OF_IT}",
         rf"\b(?:took|swallowed|downed|necked|taken) {_ALL_OF_IT}\b.*\b{MEDS}\b",
         r"\b(?:last|final) (?:message|text|note|letter|call|voicemail)\b.*\bthen (?:that's it|i'm (?:done|gone)|it's over)\b",
@@ -53,7 +56,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\bif i took (?:all|the whole|my whole|every)\b",
         r"\b(?:bridge|building|tower|cliff|car park|roof)s?\b.*\b(?:survive|the fall|high enough|metres|meters|feet|storeys|stories)\b",
         r"\b(?:gun|rifle|shotgun|knife|blade|razor)\b.*\b(?:on|at) my ?self\b",
-        r"\b(?:keep|take|rehome|look after) (?:her|him|them|my (?:cat|dog|pets?|kids?)) (?:permanently|for good|forever)\b",
+        r"\b(?:keep|take|rehome|look after|have) (?:her|him|them|(?:the|my) (?:cats?|dogs?|pets?|kids?|children|boys|girls|"
+        r"babies|baby)) (?:permanently|for good|forever)\b",
         r"\b(?:burn|burned|burnt|cut|scratch)\w* my ?self\b(?! off\b).*\b(?:again|tonight|later|right now)\b",
         r"\b(?:going to|gonna|planning to|plan to|will) do it (?:when|after|on|this|next|tonight|tomorrow)\b",
         r"\bplanning (?:to|on) (?:jump|hang|drive (?:into|off)|overdose|end (?:it|my life)|kill)\w*",
@@ -84,6 +88,16 @@ PATTERNS: dict[str, list[str]] = {
         r"(?! (?:on|to|into|away|abroad|for|back|travel\w*|home|out)\b)",
         r"\b(?:going to|gonna|planning to|plan to|want to|wanna) jump (?:off|from) (?:a |the )?(?:[\w']+ ){0,3}"
         r"(?:bridge|cliff|head|building|roof|car park|tower|balcony|flyover|overpass|viaduct|window)s?\b",
+        # At the edge already once: a rehearsal is a preparatory act.
+        r"^(?=.*\b(?:edge|bridge|cliff|ledge|roof|tracks|platform|beachy head)\b)(?=.*\b(?:working up (?:to it|the (?:courage|"
+        r"nerve))|couldn't go through with it|almost did it|nearly did it|talked myself (?:out of it|down))\b)",
+        # Timed so that nobody finds them in time.
+        r"\b(?:do it|i'?m gone)\b.*\b(?:nobody|no one) (?:will|would|'ll|'d|can|could) find me\b|\b(?:nobody|no one) "
+        r"(?:will|would|'ll|'d) find me (?:until|in time|for (?:hours|days|a while))\b",
+        # Instructions left so that others can cope afterwards.
+        r"\bso (?:he|she|they|my \w+|the kids|everyone) (?:can|could|will|would) (?:manage|cope|get by|be okay) "
+        r"(?:after|without me)\W*$|\bso (?:he|she|they|my \w+|the kids|everyone) (?:can|could|will|would) (?:manage|cope|"
+        r"get by|be okay) without me\b",
         # Charcoal or exhaust fumes in a sealed space.
         r"^(?=.*\bcharcoal\b)(?=.*\b(?:tape|taped|seal\w*|duct)\b)|\b(?:hose(?:pipe)?|tube)\b.*\bexhaust\b|"
         r"\bexhaust\b.*\b(?:hose(?:pipe)?|tube)\b",
@@ -107,6 +121,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:burn|burned|burnt|cut|scratch|starve)\w* my ?self\b(?! off\b)",  # not "cutting myself off from"
         rf"\b(?:{NOT_THREATENED}kill(?:ing)? {SELF}|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|suicid\w*|"
         r"suicide all)\b",
+        r"\b(?:tak(?:e|ing)|remov(?:e|ing)|get(?:ting)?) my ?self (?:out of|from) (?:the picture|the equation|this world|"
+        r"everyone's lives?|existence)\b",
         # "end it all" as speech recognition hears it
         r"\b(?:want|wanna|wanted|going|gonna|ready|just) (?:to )?(?:and|in) it all\b",
         rf"\b{NOT_THREATENED}(?:hurt|harm|cut)(?:ing)? {SELF}\b(?! off\b)",
@@ -141,6 +157,13 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:i|i've|i have)? ?(?:just |really |still )?(?:want|wanna|wanted|been wanting) to die\b",
         r"\bno reason to (?:live|go on)\b",
         r"\b(?:want|wanted) (?:it all )?to (?:end|stop existing|disappear forever)\b",
+        r"\b(?:love|like|want|wanna|wish|prefer|rather) (?:to )?(?:just )?not (?:exist|be alive|wake up)\b",
+        r"\b(?:welcome it|wouldn't mind|be glad|be happy|not mind)\b.*\b(?:my number (?:came|comes) up|my time (?:came|comes))\b"
+        r"(?!.*\b(?:lottery|raffle|draw|bingo|ticket)\b)",
+        r"\b(?:an |a )?(?:accident|crash|heart attack|stroke|illness|dying)\b(?: [\w']+){0,4} (?:wouldn't be|would not be|"
+        r"isn't|is not|might not be) (?:the worst thing|so bad|a bad thing|such a bad thing)\b",
+        r"^(?=.*\b(?:hospice|dying|terminal|cancer|funeral|grave|passed|died)\b)(?=.*\b(?:go|die|trade places)\b.*"
+        r"\b(?:in (?:his|her|their|my \w+'s) place|instead of (?:him|her|them))\b)",
         r"\b(?:want|wanted|wanting|wish|wished|wishing) (?:to |i could )?(?:go to )?sleep (?:forever|for good|and never)\b",
         # Wanting to follow someone who died.
         r"^(?=.*\b(?:died|passed away|passed|death|grave|heaven|funeral|lost (?:him|her|them))\b)"
@@ -197,6 +220,11 @@ IDIOMS = [
     r"\b(?:weekly|daily|day of the week) (?:pill )?(?:box|boxes|organi[sz]er|planner|dispenser)\b|\bpill "
     r"(?:organi[sz]er|dispenser)\b|\bdosette\b|\bblister packs?\b",
     r"\b(?:only )?tak(?:e|ing) (?:half|a half|a quarter)(?: of)? (?:a|one)\b",
+    # Medicine for an everyday ailment.
+    rf"\b(?:taking|take|took|had|have) (?:some |a couple of |two |one )?{MEDS} for (?:this|my|a|the) (?:tooth ?ache|headache|"
+    r"back|cold|flu|period pains?|cramps|migraine|fever|knee|hip|shoulder|sore throat|hay ?fever|hangover)\b",
+    r"\bhang(?:ing)? on (?:a (?:sec|second|minute|moment|mo)|one sec)\b|\b(?:absolutely|proper|really) hanging\b|"
+    r"\bhung ?over\b|\b(?:phone|battery|laptop)(?:'s| is) (?:dying|about to die|dead)\b|\bif i cut out\b",
     r"\b(?:high|diving|top) board\b|\bbungee\b|\bsky ?div\w*|\bparachut\w*|\bzip ?lin\w*|\btrampolin\w*|"
     r"\bjump(?:ing|ed)? (?:the )?(?:queue|gun|ship|start|on a call|in the shower|on the bandwagon)\b",
     r"\bsuicid\w* (?:prevention|awareness|rates?|hotlines?|training|statistics|research|walk|charity)\b",
