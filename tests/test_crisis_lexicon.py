@@ -250,3 +250,28 @@ def test_removing_oneself_rehearsals_and_leaving_instructions_are_recognised(tex
 ])
 def test_phone_calls_hangovers_traffic_and_toothache_do_not_fire(text):
     assert CrisisDetector().assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text,level", [
+    ("i've necked my entire blister pack of codeine", "imminent"),
+    ("i can't stop thinking about topping myself", "active"),
+    ("the thought of ending it all follows me round all day", "active"),
+    ("i'm gonna do it once we hang up, so this is the last time you'll hear from me", "imminent"),
+    ("i'm burning my wrist with a lighter right now, it helps", "plan"),
+    ("i've looked up which pills don't hurt, ever since he left", "plan"),
+    ("i've decided who gets the dogs and left the insurance papers on the kitchen table", "plan"),
+    ("i'm ninety, i'm just waiting to die really", "passive"),
+    ("i pray every night that god will take me home", "passive"),
+])
+def test_slang_rehearsed_goodbyes_and_religious_wishes_are_recognised(text, level):
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text", [
+    "her karaoke makes me want to die a little, honestly",
+    "my grandad always said he wanted to die in his own bed, and he did",
+    "i'm going to kill my sister if she eats my chocolate again",
+    "i'm taking a bag of old tablets back to the pharmacy to be disposed of",
+])
+def test_jokes_family_stories_and_returned_medicines_do_not_fire(text):
+    assert CrisisDetector().assess(text).risk.level == "none"

@@ -22,7 +22,7 @@ MEDS = (r"(?:pills|tablets|meds|medication|medicine|painkillers|paracetamol|tyle
         r"codeine|tramadol|oxy\w*|lithium|insulin|sertraline|citalopram|amitriptyline|quetiapine|diazepam|xanax|"
         r"antidepressants|sleeping (?:pills|tablets))")
 # Swallowing a whole supply: a quantity that is not a dose, and a medicine, in either order.
-_ALL_OF_IT = (r"(?:all of (?:it|them)|the (?:whole|hole) (?:bottle|packet|box|pack|lot|strip)|"
+_ALL_OF_IT = (r"(?:all of (?:it|them)|(?:the|my) (?:whole|hole|entire) (?:bottle|packet|box|pack|lot|strip|blister pack)|"
               r"every (?:single )?(?:one|pill|tablet)|in one go|at once|too many)")
 _HEIGHT = r"(?:how (?:tall|high)|highest|really high|high up|top (?:floor|level|storey))"
 _STRUCTURE = (r"(?:cliffs?|car ?park|multi[- ]?storey|tower ?block|block of flats|bridges?|buildings?|roofs?|towers?|"
@@ -44,6 +44,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:i(?:'ve| have) (?:already )?(?:taken|swallowed)) (?:all|a lot of|too many|the whole)\b",
         r"\b(?:standing|sitting) on (?:the|a) (?:edge|ledge|bridge|roof)\b",
         r"\bthis is (?:goodbye|my last)\b",
+        r"\b(?:doing it|do it|going to do it|gonna do it) (?:right )?(?:after|once) (?:this|we|i) (?:call|talk|hang up|finish)\w*"
+        r"|\bthe last time (?:we'll|we will|you'll|i'll) (?:talk|speak|hear)\b",
         r"\beverything(?:'s| is) (?:set up|ready|in place|sorted)\b.*\b(?:shed|garage|loft|attic|woods|out there)\b",
         r"\b(?:rang|called|phoned|ringing|calling) (?:just |only )?to hear (?:a|your|someone's|a human) voice\b.*\bbefore i\b",
         rf"\b(?:took|swallowed|downed|necked|taken)\b.*\b{MEDS}\b.*\b{_ALL_OF_IT}",
@@ -72,6 +74,18 @@ PATTERNS: dict[str, list[str]] = {
         rf"^(?=.*\b{_HEIGHT}\b)(?=.*\b{_STRUCTURE}\b)(?=.*\b{_ALONE_OR_LOSS}\b)",
         r"\b(?:wrote|written|writing) (?:a|my) (?:suicide |goodbye )?(?:note|letter)s?\b.*\b(?:family|goodbye|everyone)\b",
         r"\b(?:giving|gave) away my (?:things|stuff|belongings)\b",
+        r"\b(?:giving|gave|given) (?:away )?my (?:[\w']+ ){1,4}(?:away )?to (?:friends|people|everyone|mates)\b.*\b(?:not really|"
+        r"isn't really|but it's not)\b",
+        r"\b(?:sorted|sorting|decided|worked) out who (?:gets|has|takes) (?:the kids|my \w+|everything)\b|\binsurance "
+        r"(?:papers|policy|documents)\b.*\b(?:kitchen table|left out|where (?:they|she|he)'ll find)\b",
+        r"\bknow (?:exactly )?what i'?d do with (?:it|them)\b",
+        r"^(?=.*\b(?:rifle|gun|shotgun|pills|tablets|rope|morphine|insulin)\b)(?=.*\b(?:my|the|a|one) way out\b)",
+        r"\b(?:research\w*|look\w* up|googl\w*|read(?:ing)? about)\b.*\b(?:which|what) (?:drugs?|pills?|ways?|methods?)s? "
+        r"(?:don't|doesn't|wouldn't|won't) hurt\b|\bpainless (?:way|method)s?\b",
+        r"^(?=.*\b(?:car park|multi[- ]?storey|bridge|roof|cliff|balcony|tower)\b)(?=.*\b(?:no fence|no railings?|no barrier|"
+        r"lowest (?:fence|railing|wall)|gap in the (?:fence|railings?))\b)",
+        r"\b(?:scratching|cutting|burning|hitting|picking at|stabbing) my (?:arms?|wrists?|legs?|thighs?|skin|stomach|hands?)\b"
+        r"(?: [\w']+){0,3} (?:with|on) (?:a |the |my )?(?:pin|needle|blade|razor|knife|lighter|compass|scissors|glass)\b",
         # What a goodbye note says, without the word "goodbye".
         r"\b(?:letters?|notes?|messages?|videos?)\b.*\b(?:wasn't|isn't|is not|was not|not|never) "
         r"(?:their|your|his|her|anyone's|anybody's) fault\b",
@@ -117,7 +131,7 @@ PATTERNS: dict[str, list[str]] = {
     "active": [
         r"\b(?:just )?end(?:ing)? it(?: all)? (?:for good|tonight|now|forever)\b",
         r"\bjust (?:end|ending) it\b(?! with\b)",
-        r"\b(?:off|unalive) my ?self\b|\bunalive\b",
+        r"\b(?:off|unalive|top|topping|topped) my ?self\b|\bun ?alive\b",
         r"\b(?:burn|burned|burnt|cut|scratch|starve)\w* my ?self\b(?! off\b)",  # not "cutting myself off from"
         rf"\b(?:{NOT_THREATENED}kill(?:ing)? {SELF}|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|suicid\w*|"
         r"suicide all)\b",
@@ -128,7 +142,7 @@ PATTERNS: dict[str, list[str]] = {
         rf"\b{NOT_THREATENED}(?:hurt|harm|cut)(?:ing)? {SELF}\b(?! off\b)",
         r"\bself[- ]?harm\w*\b",
         r"\b(?:thoughts? (?:of|about)|think(?:ing)? (?:of|about)|want(?:ed)? to|wanna|considering|urges? to|tempted to) "
-        r"end(?:ing)? (?:things|everything)\b(?! with\b)",
+        r"end(?:ing)? (?:things|everything|it(?: all)?)\b(?! with\b)",
         r"\b(?:go|drive|walk|head|swim|wander)\w*(?: out| off)? (?:in)?to the (?:forest|woods|sea|lake|river|moors?|hills|"
         r"mountains?|cliffs?|water)\b.*\band (?:not|never) (?:come|coming) back\b",
     ],
@@ -158,6 +172,13 @@ PATTERNS: dict[str, list[str]] = {
         r"\bno reason to (?:live|go on)\b",
         r"\b(?:want|wanted) (?:it all )?to (?:end|stop existing|disappear forever)\b",
         r"\b(?:love|like|want|wanna|wish|prefer|rather) (?:to )?(?:just )?not (?:exist|be alive|wake up)\b",
+        r"^(?=.*\b(?:wish|hope|want|ready|hurry|pray)\w*\b)(?=.*\b(?:call|take|calls|takes) me home\b)",
+        r"\b(?:just |only )?waiting (?:to die|for (?:death|the end|my time))\b",
+        r"\bdeath (?:sounds|seems|looks|would be|feels) (?:like )?(?:a )?(?:nice|good|welcome|peaceful|relief|rest|holiday|"
+        r"better|easier)\b",
+        r"\b(?:came|come|comes) and (?:took|take|takes) me\b.*\b(?:thank you|bring it on|glad|relief|welcome)\b",
+        r"\bhop(?:e|ed|ing) (?:a|the) (?:round|bullet|bomb|ied|sniper)\b",
+        r"\b(?:scan|test|results?|biopsy)\b.*\b(?:clear|negative|fine|benign)\b.*\b(?:disappointed|gutted|let down)\b",
         r"\b(?:welcome it|wouldn't mind|be glad|be happy|not mind)\b.*\b(?:my number (?:came|comes) up|my time (?:came|comes))\b"
         r"(?!.*\b(?:lottery|raffle|draw|bingo|ticket)\b)",
         r"\b(?:an |a )?(?:accident|crash|heart attack|stroke|illness|dying)\b(?: [\w']+){0,4} (?:wouldn't be|would not be|"
@@ -218,8 +239,12 @@ IDIOMS = [
     r"\b(?:end|ending|ended|finish|finishing) (?:it|things) (?:with|between) (?:him|her|them|us|my (?:[\w']+ )?"
     r"(?:partner|boyfriend|girlfriend|husband|wife|fianc\w*|ex|other half|date))\b",
     r"\b(?:weekly|daily|day of the week) (?:pill )?(?:box|boxes|organi[sz]er|planner|dispenser)\b|\bpill "
-    r"(?:organi[sz]er|dispenser)\b|\bdosette\b|\bblister packs?\b",
+    r"(?:organi[sz]er|dispenser)\b|\bdosette\b",
     r"\b(?:only )?tak(?:e|ing) (?:half|a half|a quarter)(?: of)? (?:a|one)\b",
+    r"\bkill (?:him|her|them|my \w+) if (?:he|she|they) (?:eats?|touch(?:es)?|takes?|breaks?|borrows?|spoils?|finish(?:es)?|"
+    r"drinks?|uses?|wears?|forgets?)\b",
+    r"\b(?:taking|take|took|bring|bringing|return\w*) (?:them|it|(?:my |the |some |a bag of )?(?:old |unused )?(?:pills|"
+    r"tablets|meds|medicines?|prescriptions)) back to the (?:chemist|pharmacy)\b",
     # Medicine for an everyday ailment.
     rf"\b(?:taking|take|took|had|have) (?:some |a couple of |two |one )?{MEDS} for (?:this|my|a|the) (?:tooth ?ache|headache|"
     r"back|cold|flu|period pains?|cramps|migraine|fever|knee|hip|shoulder|sore throat|hay ?fever|hangover)\b",
@@ -232,7 +257,9 @@ IDIOMS = [
     r"essay|class|course|video|song|report|project|module|training) (?:[\w']+ ){0,5}(?:about|on|covered|looks at) "
     r"(?:[\w']+ ){0,8}suicid\w*",
     r"\b(?:spot|notice|help|tell) (?:if |when |whether )?(?:[\w']+ ){0,2}(?:is|are|was|seems?) suicidal\b",
-    r"\bdie happy\b",
+    r"\bdie happy\b|\b(?:want|wanted|makes? me want) to die a little\b|\bdie a little (?:inside|bit)\b",
+    r"\b(?:she|he|they|nan|gran\w*|grandad|grandpa|mum|mom|dad) (?:always )?(?:said|says) (?:she|he|they) (?:wanted|wants) to "
+    r"die (?:in (?:her|his|their) own bed|at home|peacefully)\b",
     r"\b(?:as prescribed|prescribed|like (?:my )?(?:gp|doctor|psychiatrist|nurse) (?:said|told me|prescribed))\b",
     r"\b(?:goodbye|farewell|leaving) (?:card|party|do|drinks|lunch|present|gift)\b",
     r"\bdying (?:to|for)\b",
