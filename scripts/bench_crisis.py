@@ -24,8 +24,8 @@ def main() -> None:
     parser.add_argument("--json")
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--no-reddit", action="store_true", help="skip the Reddit users (minutes: long posts)")
-    parser.add_argument("--set", default="crisis_holdout4.jsonl",
-                        help="crisis_holdout4.jsonl (measured once, never read), crisis_holdout2.jsonl (never read), or "
+    parser.add_argument("--set", default="crisis_holdout8.jsonl",
+                        help="crisis_holdout8.jsonl (measured once, never read), crisis_holdout2.jsonl (never read), or "
                              "one of the development sets; tests/data/README.md says what each can still tell")
     args = parser.parse_args()
     models = load_models(load_protocols(), SentenceEmbedder())
