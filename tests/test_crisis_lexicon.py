@@ -275,3 +275,10 @@ def test_slang_rehearsed_goodbyes_and_religious_wishes_are_recognised(text, leve
 ])
 def test_jokes_family_stories_and_returned_medicines_do_not_fire(text):
     assert CrisisDetector().assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text", ["i'm going to kill myself", "i'm gonna hurt myself", "honestly i'll hurt myself"])
+def test_the_threat_guard_never_hides_the_users_own_words(text):
+    from voice_therapist.safety.lexicon import scan
+
+    assert any(hit.level in ("active", "plan", "imminent") for hit in scan(text))

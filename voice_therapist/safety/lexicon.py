@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from .harmless_frames import strip_harmless
 
 SELF = r"(?:my ?self|me)"
-# "He'll kill me" is a threat from someone else: the abuse path, not the user's own risk.
+# "He'll kill me" is a threat from someone else: the abuse path, not the user's own risk. Only
+# ever placed before "... me", never before "... myself" ("I'm going to kill myself").
 NOT_THREATENED = "".join(f"(?<!{who} )" for who in (
     "he'll", "she'll", "they'll", "he'd", "she'd", "they'd", "he will", "she will", "they will", "he would",
     "she would", "they would", "gonna", "going to"))
@@ -133,13 +134,14 @@ PATTERNS: dict[str, list[str]] = {
         r"\bjust (?:end|ending) it\b(?! with\b)",
         r"\b(?:off|unalive|top|topping|topped) my ?self\b|\bun ?alive\b",
         r"\b(?:burn|burned|burnt|cut|scratch|starve)\w* my ?self\b(?! off\b)",  # not "cutting myself off from"
-        rf"\b(?:{NOT_THREATENED}kill(?:ing)? {SELF}|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|suicid\w*|"
+        rf"\b(?:kill(?:ing)? my ?self|{NOT_THREATENED}kill(?:ing)? me|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|suicid\w*|"
         r"suicide all)\b",
         r"\b(?:tak(?:e|ing)|remov(?:e|ing)|get(?:ting)?) my ?self (?:out of|from) (?:the picture|the equation|this world|"
         r"everyone's lives?|existence)\b",
         # "end it all" as speech recognition hears it
         r"\b(?:want|wanna|wanted|going|gonna|ready|just) (?:to )?(?:and|in) it all\b",
-        rf"\b{NOT_THREATENED}(?:hurt|harm|cut)(?:ing)? {SELF}\b(?! off\b)",
+        r"\b(?:hurt|harm|cut)(?:ing)? my ?self\b(?! off\b)",
+        rf"\b{NOT_THREATENED}(?:hurt|harm|cut)(?:ing)? me\b(?! off\b)",
         r"\bself[- ]?harm\w*\b",
         r"\b(?:thoughts? (?:of|about)|think(?:ing)? (?:of|about)|want(?:ed)? to|wanna|considering|urges? to|tempted to) "
         r"end(?:ing)? (?:things|everything|it(?: all)?)\b(?! with\b)",
@@ -241,8 +243,8 @@ IDIOMS = [
     r"\b(?:weekly|daily|day of the week) (?:pill )?(?:box|boxes|organi[sz]er|planner|dispenser)\b|\bpill "
     r"(?:organi[sz]er|dispenser)\b|\bdosette\b",
     r"\b(?:only )?tak(?:e|ing) (?:half|a half|a quarter)(?: of)? (?:a|one)\b",
-    r"\bkill (?:him|her|them|my \w+) if (?:he|she|they) (?:eats?|touch(?:es)?|takes?|breaks?|borrows?|spoils?|finish(?:es)?|"
-    r"drinks?|uses?|wears?|forgets?)\b",
+    r"\bkill (?:him|her|them|my \w+) if (?:he|she|they) (?:eats?|breaks?|borrows?|spoils?|finish(?:es)?|drinks?|uses?|"
+    r"wears?|forgets?)\b",
     r"\b(?:taking|take|took|bring|bringing|return\w*) (?:them|it|(?:my |the |some |a bag of )?(?:old |unused )?(?:pills|"
     r"tablets|meds|medicines?|prescriptions)) back to the (?:chemist|pharmacy)\b",
     # Medicine for an everyday ailment.
