@@ -12,7 +12,8 @@ from .harmless_frames import strip_harmless
 
 SELF = r"(?:my ?self|me)"
 # "He'll kill me" is a threat from someone else: the abuse path, not the user's own risk. Only
-# ever placed before "... me", never before "... myself" ("I'm going to kill myself").
+# ever placed before "... me", never before "... myself" ("I'm going to kill myself"), and behind a
+# look-ahead for the verb so the look-behinds run only where it starts.
 NOT_THREATENED = "".join(f"(?<!{who} )" for who in (
     "he'll", "she'll", "they'll", "he'd", "she'd", "they'd", "he will", "she will", "they will", "he would",
     "she would", "they would", "gonna", "going to"))
@@ -111,8 +112,7 @@ PATTERNS: dict[str, list[str]] = {
         r"(?:will|would|'ll|'d) find me (?:until|in time|for (?:hours|days|a while))\b",
         # Instructions left so that others can cope afterwards.
         r"\bso (?:he|she|they|my \w+|the kids|everyone) (?:can|could|will|would) (?:manage|cope|get by|be okay) "
-        r"(?:after|without me)\W*$|\bso (?:he|she|they|my \w+|the kids|everyone) (?:can|could|will|would) (?:manage|cope|"
-        r"get by|be okay) without me\b",
+        r"(?:after\W*$|without me\b)",
         # Charcoal or exhaust fumes in a sealed space.
         r"^(?=.*\bcharcoal\b)(?=.*\b(?:tape|taped|seal\w*|duct)\b)|\b(?:hose(?:pipe)?|tube)\b.*\bexhaust\b|"
         r"\bexhaust\b.*\b(?:hose(?:pipe)?|tube)\b",
@@ -134,14 +134,14 @@ PATTERNS: dict[str, list[str]] = {
         r"\bjust (?:end|ending) it\b(?! with\b)",
         r"\b(?:off|unalive|top|topping|topped) my ?self\b|\bun ?alive\b",
         r"\b(?:burn|burned|burnt|cut|scratch|starve)\w* my ?self\b(?! off\b)",  # not "cutting myself off from"
-        rf"\b(?:kill(?:ing)? my ?self|{NOT_THREATENED}kill(?:ing)? me|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|suicid\w*|"
+        rf"\b(?:kill(?:ing)? my ?self|(?=kill){NOT_THREATENED}kill(?:ing)? me|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|suicid\w*|"
         r"suicide all)\b",
         r"\b(?:tak(?:e|ing)|remov(?:e|ing)|get(?:ting)?) my ?self (?:out of|from) (?:the picture|the equation|this world|"
         r"everyone's lives?|existence)\b",
         # "end it all" as speech recognition hears it
         r"\b(?:want|wanna|wanted|going|gonna|ready|just) (?:to )?(?:and|in) it all\b",
         r"\b(?:hurt|harm|cut)(?:ing)? my ?self\b(?! off\b)",
-        rf"\b{NOT_THREATENED}(?:hurt|harm|cut)(?:ing)? me\b(?! off\b)",
+        rf"\b(?=hurt|harm|cut){NOT_THREATENED}(?:hurt|harm|cut)(?:ing)? me\b(?! off\b)",
         r"\bself[- ]?harm\w*\b",
         r"\b(?:thoughts? (?:of|about)|think(?:ing)? (?:of|about)|want(?:ed)? to|wanna|considering|urges? to|tempted to) "
         r"end(?:ing)? (?:things|everything|it(?: all)?)\b(?! with\b)",
