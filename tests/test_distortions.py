@@ -34,6 +34,34 @@ def test_a_trap_inside_a_longer_account_is_found(namer):
     assert namer.classify(text)[0] == "personalization"
 
 
+@pytest.mark.parametrize("situation, thought", [
+    ("My manager moved our one-to-one to Friday.", "She must be planning to let me go."),
+    ("My daughter forgot to ring me on my birthday.", "It is all my fault for being such a distant mother."),
+    ("I got a parking ticket outside the school.", "Nothing ever goes right for me, not ever."),
+    ("My friend said my garden looks lovely.", "She only said it to be polite."),
+    ("I left the report until the last minute again.", "I am such a lazy idiot."),
+])
+def test_what_happened_before_the_thought_does_not_change_its_trap(namer, situation, thought):
+    assert namer.classify(situation + " " + thought)[0] == namer.classify(thought)[0] != "none"
+
+
+@pytest.mark.parametrize("text", [
+    "I had a nice chat with my neighbour this morning.",
+    "I went to the shops and bought some bread.",
+    "My sister is visiting next week.",
+])
+def test_a_plain_account_of_events_has_no_trap(namer, text):
+    assert namer.classify(text)[0] == "none"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("He didn't call back, he must be angry with me.", "mind_reading"),
+    ("I feel so anxious, it must mean something terrible is coming.", "emotional_reasoning"),
+])
+def test_must_as_a_guess_is_not_a_should_statement(namer, text, expected):
+    assert namer.classify(text)[0] == expected
+
+
 def test_answers_are_deterministic_and_described(namer):
     text = "Everyone at the party must have thought I was boring."
     assert namer.classify(text) == namer.classify(text)
@@ -45,7 +73,7 @@ def test_answers_are_deterministic_and_described(namer):
 
 def test_the_prior_is_mild_and_rules_no_label_out():
     prior = log_prior(["mental_filter", "personalization", "none", "unknown"])
-    assert prior.max() - prior.min() < 0.05  # smaller than a typical similarity gap
+    assert prior.max() - prior.min() < 1.0  # scores are z-scores: less than one standard deviation
 
 
 def test_the_knowledge_file_keeps_the_shape_the_crisis_detector_reads():

@@ -11,13 +11,15 @@ import yaml
 from .embedder import SentenceEmbedder
 from .sentence_exemplar_scorer import SentenceExemplarScorer
 
-# Tuned with scripts/tune_distortions.py on a dev set (the reframing CSV minus thoughts that
-# appear in the test sets), never on the tests:
-CUE_WEIGHT = 0.1  # per matching cue pattern: phrasing is strong evidence for some traps
+# Tuned with scripts/tune_distortions.py on dev sets (the reframing CSV minus thoughts that
+# appear in the test sets, CBT-Bench's seed examples, and a Burns-style set the project
+# wrote), never on the tests.
+# Scores are z-scores (sentence_exemplar_scorer.py), so the weights are in standard deviations:
+CUE_WEIGHT = 1.0  # per matching cue pattern: phrasing is strong evidence for some traps
 TOP_K = 40  # traps are about a thought's form, which a few nearest exemplars catch less well
-WHOLE_WEIGHT = 0.25  # the rest goes to the best single sentence, where the trap usually sits
-PRIOR_WEIGHT = 0.02  # times log relative frequency: when two traps score alike, prefer the commoner
-# How often each label is tagged in that dev set (260 thoughts, several labels each); a
+WHOLE_WEIGHT = 0.5  # the rest goes to the sentence that reads most like a thought
+PRIOR_WEIGHT = 0.4  # times log relative frequency: when two traps score alike, prefer the commoner
+# How often each label is tagged in the reframing dev set (260 thoughts, several labels each); a
 # pseudo-count keeps labels it never or seldom tags (mental filter) from being ruled out.
 DEV_LABEL_COUNTS = {
     "all_or_nothing": 63, "overgeneralization": 66, "mental_filter": 0, "disqualifying_positive": 33,
@@ -45,7 +47,9 @@ class DistortionNamer:
         self._knowledge = data["distortions"]
         exemplars = {name: entry["exemplars"] for name, entry in self._knowledge.items()}
         exemplars["none"] = data["none"]["exemplars"]
-        self._scorer = SentenceExemplarScorer(embedder, exemplars, top_k=top_k, whole_weight=whole_weight)
+        self._scorer = SentenceExemplarScorer(embedder, exemplars, top_k=top_k, whole_weight=whole_weight,
+                                              situations=data.get("situations", []),
+                                              situation_label="none")
         self._cues = {name: [re.compile(p, re.I) for p in entry.get("cues", [])] for name, entry in self._knowledge.items()}
         self._cue_weight = cue_weight
         self.labels = self._scorer.labels
