@@ -204,32 +204,40 @@ def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
     return line + 1
 
 
-def load_protocol(path: Path) -> SessionFrame | Modality | SafetyPlan:
+def read_yaml(path: Path, what: str = "a protocol") -> tuple[yaml.Node, Any]:
+    """The file's YAML node tree (for line numbers) and its data, or a ProtocolError."""
     try:
         if path.stat().st_size > MAX_PROTOCOL_BYTES:
-            raise ProtocolError(f"{path}, line 1: larger than {MAX_PROTOCOL_BYTES // 1024} KiB; is this a protocol?")
+            raise ProtocolError(f"{path}, line 1: larger than {MAX_PROTOCOL_BYTES // 1024} KiB; is this {what}?")
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        return yaml.compose(text), yaml.safe_load(text)
     except OSError as exc:
         raise ProtocolError(f"{path}: cannot read: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
         raise ProtocolError(f"{path}, line 1: not UTF-8 text: {exc.reason}") from exc
     except RecursionError as exc:  # found by fuzzing: "[[[[..." ran the YAML parser out of stack
-        raise ProtocolError(f"{path}, line 1: nested too deeply to be a protocol") from exc
+        raise ProtocolError(f"{path}, line 1: nested too deeply to be {what}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "unknown line"
         raise ProtocolError(f"{path}, {where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-    if not isinstance(data, dict) or node is None:
-        raise ProtocolError(f"{path}, line 1: a protocol must be a mapping with name, title, summary, kind")
-    model = {"frame": SessionFrame, "safety_plan": SafetyPlan}.get(data.get("kind"), Modality)
+
+
+def validated(path: Path, node: yaml.Node, data: Any, model: type[BaseModel]) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "(top level)"
         raise ProtocolError(f"{path}, line {_line_of(node, err['loc'])}: {field}: {err['msg']}") from exc
+
+
+def load_protocol(path: Path) -> SessionFrame | Modality | SafetyPlan:
+    node, data = read_yaml(path)
+    if not isinstance(data, dict) or node is None:
+        raise ProtocolError(f"{path}, line 1: a protocol must be a mapping with name, title, summary, kind")
+    model = {"frame": SessionFrame, "safety_plan": SafetyPlan}.get(data.get("kind"), Modality)
+    return validated(path, node, data, model)
 
 
 def _placeholders(template: str) -> set[str]:

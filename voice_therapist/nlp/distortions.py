@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import numpy as np
-import yaml
 
+from .distortion_knowledge import load_knowledge
 from .embedder import SentenceEmbedder
 from .sentence_exemplar_scorer import SentenceExemplarScorer
 
@@ -43,14 +43,13 @@ def log_prior(labels: list[str], weight: float = PRIOR_WEIGHT) -> np.ndarray:
 class DistortionNamer:
     def __init__(self, embedder: SentenceEmbedder, path: Path = KNOWLEDGE_FILE, *, top_k: int = TOP_K,
                  whole_weight: float = WHOLE_WEIGHT, cue_weight: float = CUE_WEIGHT, prior_weight: float = PRIOR_WEIGHT):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        self._knowledge = data["distortions"]
-        exemplars = {name: entry["exemplars"] for name, entry in self._knowledge.items()}
-        exemplars["none"] = data["none"]["exemplars"]
+        knowledge = load_knowledge(path)
+        self._knowledge = knowledge.distortions
+        exemplars = {name: entry.exemplars for name, entry in self._knowledge.items()}
+        exemplars["none"] = knowledge.none.exemplars
         self._scorer = SentenceExemplarScorer(embedder, exemplars, top_k=top_k, whole_weight=whole_weight,
-                                              situations=data.get("situations", []),
-                                              situation_label="none")
-        self._cues = {name: [re.compile(p, re.I) for p in entry.get("cues", [])] for name, entry in self._knowledge.items()}
+                                              situations=knowledge.situations, situation_label="none")
+        self._cues = {name: [re.compile(p, re.I) for p in entry.cues] for name, entry in self._knowledge.items()}
         self._cue_weight = cue_weight
         self.labels = self._scorer.labels
         self._prior = log_prior(self.labels, prior_weight)
@@ -68,4 +67,4 @@ class DistortionNamer:
         entry = self._knowledge.get(label)
         if entry is None:
             return dict(NONE_DESCRIPTION)
-        return {"title": entry["title"].lower(), "explanation": entry["spoken_explanation"], "question": entry["question"]}
+        return {"title": entry.title.lower(), "explanation": entry.spoken_explanation, "question": entry.question}
