@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from voice_therapist.dialogue.protocol import load_protocols
+from voice_therapist.dialogue.protocol import ProtocolError, load_protocols
 from voice_therapist.nlp.embedder import SentenceEmbedder
-from voice_therapist.safety.detector import CrisisDetector, exemplars, load_models
+from voice_therapist.safety.detector import EXEMPLARS_FILE, CrisisDetector, exemplars, load_models
 from voice_therapist.safety.levels import at_least
 from voice_therapist.safety.linear_classifier import LinearCrisisModel
 
@@ -54,3 +54,26 @@ def test_the_linear_layer_needs_most_of_its_mass_on_risk():
     assert model.verdict(np.eye(4, dtype=np.float32)[0]).level == "none"
     halfway = (np.eye(4)[0] + np.eye(4)[1]).astype(np.float32) / 2
     assert model.verdict(halfway).level == "none"  # undecided is not enough to raise anything
+
+
+@pytest.mark.parametrize("breakage, line_of, reason", [
+    (lambda src: src.replace("\n  abuse:\n", "\n  abused:\n", 1), "  abused:", "levels.abused"),
+    (lambda src: src.replace("\n  passive:\n", "\n  passive: []\n  passive_old:\n", 1), "  passive: []", "levels.passive"),
+])
+def test_a_broken_crisis_exemplar_file_stops_start_up_with_the_line_and_reason(tmp_path, breakage, line_of, reason):
+    broken = breakage(EXEMPLARS_FILE.read_text(encoding="utf-8"))
+    path = tmp_path / "crisis_exemplars.yaml"
+    path.write_text(broken, encoding="utf-8")
+    line = next(i + 1 for i, row in enumerate(broken.splitlines()) if row.startswith(line_of))
+    with pytest.raises(ProtocolError) as caught:
+        load_models(load_protocols(), path=path)
+    assert f"{path}, line {line}:" in str(caught.value) and reason in str(caught.value)
+
+
+def test_a_level_left_out_of_the_crisis_exemplar_file_is_named(tmp_path):
+    source = EXEMPLARS_FILE.read_text(encoding="utf-8")
+    start, end = source.index("\n  harm_others:\n"), source.index("\n  abuse:\n")
+    path = tmp_path / "crisis_exemplars.yaml"
+    path.write_text(source[:start] + source[end:], encoding="utf-8")
+    with pytest.raises(ProtocolError, match="levels without exemplars: harm_others"):
+        load_models(load_protocols(), path=path)

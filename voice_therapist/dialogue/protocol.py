@@ -191,9 +191,11 @@ class Protocols(BaseModel):
 def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
     """The 1-based line of the deepest YAML node along a validation error's path."""
     line = node.start_mark.line
-    for key in loc:
+    for i, key in enumerate(loc):
         if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == key), None)
+            pair = next(((k, v) for k, v in node.value if k.value == key), None)
+            # a bad mapping key ("[key]" in pydantic's path) sits on the key's own line
+            match = None if pair is None else pair[0] if loc[i + 1:i + 2] == ("[key]",) else pair[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
             match = node.value[key]
         else:

@@ -15,9 +15,8 @@ from collections import deque
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
 from ..frames import Risk
+from .exemplar_file import load_crisis_exemplars
 from .levels import LEVELS, SEPARATE, rank
 from .lexicon import neutralized, scan
 from .linear_classifier import LinearCrisisModel
@@ -56,7 +55,7 @@ def exemplars(path: Path = EXEMPLARS_FILE, ordinary_talk: list[str] = ()) -> dic
     """The crisis exemplars, with the project's ordinary therapy talk (routing examples,
     distortion thoughts) added to `none`: without it a third of everyday lines ("my wife and
     I keep fighting") were flagged."""
-    levels = yaml.safe_load(path.read_text(encoding="utf-8"))["levels"]
+    levels = load_crisis_exemplars(path)
     return {**levels, "none": [*levels["none"], *ordinary_talk]}
 
 
@@ -72,9 +71,11 @@ def load_models(protocols, embedder=None, path: Path = EXEMPLARS_FILE) -> Crisis
 
 
 def ordinary_talk(protocols, distortions_file: Path) -> list[str]:
-    thoughts = yaml.safe_load(distortions_file.read_text(encoding="utf-8"))
+    from ..nlp.distortion_knowledge import load_knowledge
+
+    thoughts = load_knowledge(distortions_file)
     return ([e for m in protocols.modalities.values() for e in m.routing.examples]
-            + [e for v in thoughts["distortions"].values() for e in v["exemplars"]] + thoughts["none"]["exemplars"])
+            + [e for v in thoughts.distortions.values() for e in v.exemplars] + thoughts.none.exemplars)
 
 
 class CrisisDetector:
