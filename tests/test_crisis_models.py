@@ -9,6 +9,8 @@ from voice_therapist.safety.detector import EXEMPLARS_FILE, CrisisDetector, exem
 from voice_therapist.safety.levels import at_least
 from voice_therapist.safety.linear_classifier import LinearCrisisModel
 
+from .broken_files import assert_load_names_the_line
+
 NEW_RISK = [
     "honestly the kids would do better with the insurance money than with me around",
     "i've started writing letters to each of my brothers so they know it wasn't their fault",
@@ -61,13 +63,8 @@ def test_the_linear_layer_needs_most_of_its_mass_on_risk():
     (lambda src: src.replace("\n  passive:\n", "\n  passive: []\n  passive_old:\n", 1), "  passive: []", "levels.passive"),
 ])
 def test_a_broken_crisis_exemplar_file_stops_start_up_with_the_line_and_reason(tmp_path, breakage, line_of, reason):
-    broken = breakage(EXEMPLARS_FILE.read_text(encoding="utf-8"))
-    path = tmp_path / "crisis_exemplars.yaml"
-    path.write_text(broken, encoding="utf-8")
-    line = next(i + 1 for i, row in enumerate(broken.splitlines()) if row.startswith(line_of))
-    with pytest.raises(ProtocolError) as caught:
-        load_models(load_protocols(), path=path)
-    assert f"{path}, line {line}:" in str(caught.value) and reason in str(caught.value)
+    assert_load_names_the_line(tmp_path, EXEMPLARS_FILE, breakage, line_of, reason,
+                               lambda path: load_models(load_protocols(), path=path))
 
 
 def test_a_level_left_out_of_the_crisis_exemplar_file_is_named(tmp_path):

@@ -4,11 +4,12 @@ deterministic answers, and a trap found inside a longer account."""
 import pytest
 import yaml
 
-from voice_therapist.dialogue.protocol import ProtocolError
 from voice_therapist.nlp.distortion_knowledge import load_knowledge
 from voice_therapist.nlp.distortions import KNOWLEDGE_FILE, DistortionNamer, log_prior
 from voice_therapist.nlp.embedder import SentenceEmbedder
 from voice_therapist.nlp.sentence_exemplar_scorer import sentences
+
+from .broken_files import assert_load_names_the_line
 
 
 @pytest.fixture(scope="module")
@@ -89,10 +90,4 @@ def test_the_knowledge_file_keeps_the_shape_the_crisis_detector_reads():
     (lambda src: src.replace("situations:\n", "situations:\n  - {when: today}\n", 1), "{when: today}", "situations.0"),
 ])
 def test_a_broken_knowledge_file_fails_at_load_with_the_line_and_reason(tmp_path, breakage, line_of, reason):
-    broken = breakage(KNOWLEDGE_FILE.read_text(encoding="utf-8"))
-    path = tmp_path / "distortions.yaml"
-    path.write_text(broken, encoding="utf-8")
-    line = next(i + 1 for i, row in enumerate(broken.splitlines()) if line_of in row)
-    with pytest.raises(ProtocolError) as caught:
-        load_knowledge(path)
-    assert f"{path}, line {line}:" in str(caught.value) and reason in str(caught.value)
+    assert_load_names_the_line(tmp_path, KNOWLEDGE_FILE, breakage, line_of, reason, load_knowledge)
