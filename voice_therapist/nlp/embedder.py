@@ -12,13 +12,13 @@ import hashlib
 import importlib.util
 import json
 import logging
-import os
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import onnxruntime
 
+from ..atomic_file import write_atomically
 from . import bert_graph
 from .embedding_cache import EmbeddingCache
 
@@ -124,10 +124,7 @@ def encoder_graph(weights: Path, config: dict, directory: Path, fingerprint: str
     model = quantized(bert_graph.build(load_file(str(weights)), int(config["num_hidden_layers"]),
                                        int(config["num_attention_heads"]), float(config["layer_norm_eps"])))
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(model)
-        os.replace(tmp, path)  # atomic: a second process never reads half a file
+        write_atomically(path, model)
     except OSError as exc:  # a read-only home only costs start-up time
         log.warning("model cache not writable (%s): the encoder is rebuilt each start", type(exc).__name__)
     return model

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic_file import save_array_atomically
+
 log = logging.getLogger(__name__)
 
 
@@ -45,12 +47,7 @@ class EmbeddingCache:
         return matrix
 
     def put(self, texts: list[str], matrix: np.ndarray) -> None:
-        path = self._path(texts)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                np.save(fh, matrix, allow_pickle=False)
-            os.replace(tmp, path)  # atomic: a second process never reads half a file
+            save_array_atomically(self._path(texts), matrix)
         except OSError as exc:  # a read-only home only costs start-up time
             log.warning("embedding cache not writable (%s): exemplars are embedded each start", type(exc).__name__)

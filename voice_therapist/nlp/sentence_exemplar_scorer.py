@@ -36,11 +36,11 @@ class SentenceExemplarScorer:
         self._top_k = top_k
         self._whole_weight = whole_weight
         self.labels = list(exemplars)
-        self._situations = embedder.embed_exemplars(list(situations)) if situations else None
         # A sentence that only tells what happened has no trap: it counts for situation_label.
         self._situation_to = self.labels.index(situation_label) if situations and situation_label else None
-        sources = {**exemplars, **({SITUATION: list(situations)} if self._situation_to is not None else {})}
+        sources = {**exemplars, **({SITUATION: list(situations)} if situations else {})}
         self._matrices = [embedder.embed_exemplars(sources[label]) for label in sources]
+        self._situations = self._matrices[-1] if situations else None
         self._mean, self._std = self._background(sources)
 
     def _top_k_means(self, vectors: np.ndarray) -> np.ndarray:

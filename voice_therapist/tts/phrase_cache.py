@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
+from ..atomic_file import save_array_atomically
 from .base import SpeechSynthesizer
 
 log = logging.getLogger(__name__)
@@ -56,11 +56,7 @@ class PhraseCache:
 
     def _store(self, path: Path, audio: np.ndarray) -> None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                np.save(fh, audio, allow_pickle=False)
-            os.replace(tmp, path)  # atomic: another process never reads half a file
+            save_array_atomically(path, audio)
         except OSError as exc:  # a read-only cache only costs start-up time
             log.warning("phrase cache not writable (%s): phrases are rendered each start", type(exc).__name__)
 
