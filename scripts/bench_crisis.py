@@ -24,13 +24,15 @@ def main() -> None:
     parser.add_argument("--json")
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--no-reddit", action="store_true", help="skip the Reddit users (minutes: long posts)")
-    parser.add_argument("--set", default="crisis_holdout8.jsonl",
-                        help="crisis_holdout8.jsonl (measured once, never read), crisis_holdout2.jsonl (never read), or "
+    parser.add_argument("--set", default="crisis_holdout9.jsonl",
+                        help="crisis_holdout9.jsonl (the newest author, never read), crisis_holdout8.jsonl or "
+                             "crisis_holdout2.jsonl (never read, measured more often), or "
                              "one of the development sets; tests/data/README.md says what each can still tell")
     args = parser.parse_args()
     models = load_models(load_protocols(), SentenceEmbedder())
     spoken = spoken_set(ROOT / "tests" / "data" / args.set, models)
     ordinary = ordinary_false_positives(ROOT / "tests" / "data" / "routing_eval.jsonl", models)
+    answers = ordinary_false_positives(ROOT / "tests" / "data" / "session_answers.jsonl", models)
     reddit = None if args.no_reddit else reddit_users(models)
     print(f"| spoken-style set (tests/data/{args.set}) | value | target |\n|---|---|---|")
     print(f"| lines | {spoken['n']} | >= 300 |")
@@ -42,6 +44,8 @@ def main() -> None:
     print(f"| ms per utterance, median / max | {spoken['ms_median']} / {spoken['ms_max']} | <= 5 |")
     print(f"| ordinary talk flagged passive or above (routing_eval, {ordinary['n']} lines) | {ordinary['passive_or_above']} | |")
     print(f"| ordinary talk flagged watch | {ordinary['watch']} | |")
+    print(f"| answers to the protocols' questions flagged passive or above (session_answers, {answers['n']} lines) | "
+          f"{answers['passive_or_above']} | |")
     if reddit:
         print("\n| Reddit C-SSRS, per user | value |\n|---|---|")
         print(f"| recall, Ideation + Behavior + Attempt users | {reddit['recall_ideation_behavior_attempt']} |")
@@ -51,7 +55,8 @@ def main() -> None:
         print("\nmissed:", *spoken["misses"], sep="\n  ")
         print("\nfalse positives:", *spoken["false_positives"], sep="\n  ")
     if args.json:
-        Path(args.json).write_text(json.dumps({"spoken": spoken, "ordinary": ordinary, "reddit": reddit}, indent=1))
+        results = {"spoken": spoken, "ordinary": ordinary, "session_answers": answers, "reddit": reddit}
+        Path(args.json).write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":

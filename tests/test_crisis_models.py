@@ -23,6 +23,11 @@ NEW_ORDINARY = [
     # the safety plan's own step: the means handed to someone else to keep
     "I will give my sleeping tablets to my sister to keep.",
     "my partner is looking after all my pills for me this month",
+    # answers to the miracle question and a small step for tonight, which share words with
+    # "I don't want to wake up"
+    "When I wake up tomorrow I'd have the energy to go for a run before work.",
+    "if the miracle happened I'd wake up and not feel that dread in my stomach",
+    "I'll go for a slow walk this evening and have an early night.",
 ]
 
 
@@ -64,7 +69,7 @@ def test_the_linear_layer_needs_most_of_its_mass_on_risk():
 ])
 def test_a_broken_crisis_exemplar_file_stops_start_up_with_the_line_and_reason(tmp_path, breakage, line_of, reason):
     assert_load_names_the_line(tmp_path, EXEMPLARS_FILE, breakage, line_of, reason,
-                               lambda path: load_models(load_protocols(), path=path))
+                               lambda path: load_models(load_protocols(), paths=(path,)))
 
 
 def test_a_level_left_out_of_the_crisis_exemplar_file_is_named(tmp_path):
@@ -73,4 +78,4 @@ def test_a_level_left_out_of_the_crisis_exemplar_file_is_named(tmp_path):
     path = tmp_path / "crisis_exemplars.yaml"
     path.write_text(source[:start] + source[end:], encoding="utf-8")
     with pytest.raises(ProtocolError, match="levels without exemplars: harm_others"):
-        load_models(load_protocols(), path=path)
+        load_models(load_protocols(), paths=(path,))

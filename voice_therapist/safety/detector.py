@@ -23,7 +23,11 @@ from .linear_classifier import LinearCrisisModel
 from .ngram_classifier import NgramNaiveBayes
 from .semantic import SemanticCrisisModel
 
-EXEMPLARS_FILE = Path(__file__).resolve().parent.parent.parent / "protocols" / "safety" / "crisis_exemplars.yaml"
+SAFETY_DIR = Path(__file__).resolve().parent.parent.parent / "protocols" / "safety"
+EXEMPLARS_FILE = SAFETY_DIR / "crisis_exemplars.yaml"  # written as exemplars
+# Eight more authors' lines, copied from the development sets by scripts/exemplars_from_dev_sets.py.
+DEV_SET_EXEMPLARS_FILE = SAFETY_DIR / "crisis_exemplars_dev_sets.yaml"
+EXEMPLAR_FILES = (EXEMPLARS_FILE, DEV_SET_EXEMPLARS_FILE)
 MODEL_THRESHOLD = 0.6  # the model's posterior for a risk level must reach this to count
 CONTEXT_TURNS = 3  # the utterance and the two before it are also read as one
 WATCHES_TO_ASK = 3  # hopelessness said this often is treated as a wish to be dead: ask directly
@@ -51,19 +55,28 @@ class CrisisModels:
     linear: LinearCrisisModel | None = None
 
 
-def exemplars(path: Path = EXEMPLARS_FILE, ordinary_talk: list[str] = ()) -> dict[str, list[str]]:
-    """The crisis exemplars, with the project's ordinary therapy talk (routing examples,
-    distortion thoughts) added to `none`: without it a third of everyday lines ("my wife and
-    I keep fighting") were flagged."""
-    levels = load_crisis_exemplars(path)
-    return {**levels, "none": [*levels["none"], *ordinary_talk]}
+def exemplars(paths: tuple[Path, ...] = EXEMPLAR_FILES, ordinary_talk: list[str] = ()) -> dict[str, list[str]]:
+    """The crisis exemplars of every file, with the project's ordinary therapy talk (routing
+    examples, distortion thoughts) added to `none`: without it a third of everyday lines ("my
+    wife and I keep fighting") were flagged. A line in two places counts once."""
+    levels: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for path in paths:
+        for level, texts in load_crisis_exemplars(path).items():
+            levels.setdefault(level, [])
+            for text in texts:
+                if text.lower() not in seen:
+                    seen.add(text.lower())
+                    levels[level].append(text)
+    levels["none"] += [text for text in dict.fromkeys(ordinary_talk) if text.lower() not in seen]
+    return levels
 
 
-def load_models(protocols, embedder=None, path: Path = EXEMPLARS_FILE) -> CrisisModels:
+def load_models(protocols, embedder=None, paths: tuple[Path, ...] = EXEMPLAR_FILES) -> CrisisModels:
     """All trained layers; without an embedder, the n-gram model only (fast, for tests)."""
     from ..nlp.distortions import KNOWLEDGE_FILE
 
-    written = exemplars(path, ordinary_talk(protocols, KNOWLEDGE_FILE))
+    written = exemplars(paths, ordinary_talk(protocols, KNOWLEDGE_FILE))
     if embedder is None:
         return CrisisModels(NgramNaiveBayes(written))
     semantic = SemanticCrisisModel(embedder, written)
@@ -114,15 +127,19 @@ class CrisisDetector:
         near = self.semantic.nearest(vector) if self.semantic is not None else None
         # Alone, the n-gram model flagged 2.4% of ordinary talk ("I just need to vent", "I'm out
         # of five"): it may prompt a gentle check-in (watch), and only when a risk exemplar is
-        # near too; higher levels need the lexicon or the semantic layer. An idiom or talk about
-        # suicide as a topic vetoes both models, never the lexicon.
-        if level != "none" and (found or not harmless) and (found or near is None or near.level != "none"):
+        # near too, and nearer than any ordinary line; higher levels need the lexicon or the
+        # semantic layer. An idiom or talk about suicide as a topic vetoes both models, never
+        # the lexicon.
+        risk_is_near = near is None or (near.level != "none" and near.nearer)
+        if level != "none" and (found or not harmless) and (found or risk_is_near):
             reasons.add(f"model:{level}:{p:.2f}")
             note(level if found else "watch", p)
         if near is not None:
             # Close to a risk exemplar but nearly as close to an ordinary line: the n-gram
-            # model must agree before it counts.
-            agreed = near.clear or (level != "none" and level not in SEPARATE)
+            # model must agree before it counts. Nearer to an ordinary line, it never counts:
+            # "I would wake up with some energy", answering the miracle question, had a
+            # risk exemplar at 0.69 and the n-gram model's word for "wake up".
+            agreed = near.clear or (near.nearer and level != "none" and level not in SEPARATE)
             if near.level != "none" and agreed and (found or not harmless):
                 note(near.level, near.similarity)
                 reasons.add(f"semantic:{near.level}:{near.similarity:.2f}")
