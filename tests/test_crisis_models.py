@@ -1,5 +1,8 @@
 """The crisis detector with every trained layer, on phrasings that are not among its exemplars."""
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -31,6 +34,11 @@ NEW_ORDINARY = [
 ]
 
 
+# The sets that still measure the detector honestly (tests/data/README.md): never exemplars.
+HONEST_SETS = ["crisis_holdout2.jsonl", "crisis_holdout8.jsonl", "crisis_holdout9.jsonl", "session_answers.jsonl"]
+DATA = Path(__file__).parent / "data"
+
+
 @pytest.fixture(scope="module")
 def models():
     return load_models(load_protocols(), SentenceEmbedder())
@@ -39,6 +47,13 @@ def models():
 def test_these_lines_are_new_to_the_detector():
     written = {t.lower() for texts in exemplars().values() for t in texts}
     assert not written & {t.lower() for t in NEW_RISK + NEW_ORDINARY}
+
+
+@pytest.mark.parametrize("name", HONEST_SETS)
+def test_no_line_of_an_honest_measurement_set_is_an_exemplar(name):
+    written = {t.strip().lower() for texts in exemplars().values() for t in texts}
+    rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert not written & {row["text"].strip().lower() for row in rows}
 
 
 @pytest.mark.parametrize("text", NEW_RISK)
