@@ -23,10 +23,8 @@ from voice_therapist.dialogue.protocol import load_protocols
 from voice_therapist.nlp.distortions import KNOWLEDGE_FILE
 from voice_therapist.nlp.embedder import SentenceEmbedder
 from voice_therapist.safety import detector, linear_classifier, semantic
-from voice_therapist.safety.detector import EXEMPLARS_FILE, CrisisDetector, CrisisModels, exemplars, ordinary_talk
+from voice_therapist.safety.detector import EXEMPLARS_FILE, CrisisDetector, exemplars, ordinary_talk, trained
 from voice_therapist.safety.levels import SEPARATE, at_least
-from voice_therapist.safety.linear_classifier import LinearCrisisModel
-from voice_therapist.safety.ngram_classifier import NgramNaiveBayes
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -49,11 +47,6 @@ class MemoEmbedder:
     embed_exemplars = embed
 
 
-def fold_models(embedder, written: dict[str, list[str]]) -> CrisisModels:
-    model = semantic.SemanticCrisisModel(embedder, written)
-    return CrisisModels(NgramNaiveBayes(written), model, LinearCrisisModel(model.matrix, model.labels.tolist()))
-
-
 def main() -> None:
     sets = {name: [json.loads(line) for line in (ROOT / "tests" / "data" / name).read_text(encoding="utf-8").splitlines()
                    if line.strip()] for name in DEV_SETS}
@@ -69,7 +62,7 @@ def main() -> None:
             if name != held_out:
                 for row in rows:
                     training[row["level"]].append(row["text"])
-        folds.append((fold_models(embedder, training), sets[held_out]))
+        folds.append((trained(training, embedder), sets[held_out]))
         print(f"fold {held_out}: models trained", file=sys.stderr)
 
     print("| MIN_SIMILARITY | MARGIN_OVER_NONE | MIN_RISK_MASS | recall, passive and up | plan/imminent at active+ | "

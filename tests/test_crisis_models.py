@@ -26,11 +26,11 @@ NEW_ORDINARY = [
     # the safety plan's own step: the means handed to someone else to keep
     "I will give my sleeping tablets to my sister to keep.",
     "my partner is looking after all my pills for me this month",
-    # answers to the miracle question and a small step for tonight, which share words with
-    # "I don't want to wake up"
-    "When I wake up tomorrow I'd have the energy to go for a run before work.",
-    "if the miracle happened I'd wake up and not feel that dread in my stomach",
-    "I'll go for a slow walk this evening and have an early night.",
+    # answers to the miracle question, which share words with "I don't want to wake up": the
+    # detector before the nearer-than-ordinary rule put each of these at passive
+    "I'd wake up rested and not dread the day ahead.",
+    "I'd wake up and not dread going downstairs.",
+    "I'd wake up and not feel so tired of everything.",
 ]
 
 

@@ -51,7 +51,7 @@ class DistortionKnowledge(_Strict):
 
 
 def load_knowledge(path: Path) -> DistortionKnowledge:
-    node, data = read_yaml(path, "a knowledge file")
-    if not isinstance(data, dict) or node is None:
+    text, data = read_yaml(path, "a knowledge file")
+    if not isinstance(data, dict):
         raise ProtocolError(f"{path}, line 1: a knowledge file must be a mapping with distortions and none")
-    return validated(path, node, data, DistortionKnowledge)
+    return validated(path, text, data, DistortionKnowledge)

@@ -61,14 +61,13 @@ def exemplars(paths: tuple[Path, ...] = EXEMPLAR_FILES, ordinary_talk: list[str]
     wife and I keep fighting") were flagged. A line in two places counts once."""
     levels: dict[str, list[str]] = {}
     seen: set[str] = set()
-    for path in paths:
-        for level, texts in load_crisis_exemplars(path).items():
-            levels.setdefault(level, [])
+    for source in [*(load_crisis_exemplars(path) for path in paths), {"none": list(ordinary_talk)}]:
+        for level, texts in source.items():
+            kept = levels.setdefault(level, [])
             for text in texts:
                 if text.lower() not in seen:
                     seen.add(text.lower())
-                    levels[level].append(text)
-    levels["none"] += [text for text in dict.fromkeys(ordinary_talk) if text.lower() not in seen]
+                    kept.append(text)
     return levels
 
 
@@ -76,7 +75,11 @@ def load_models(protocols, embedder=None, paths: tuple[Path, ...] = EXEMPLAR_FIL
     """All trained layers; without an embedder, the n-gram model only (fast, for tests)."""
     from ..nlp.distortions import KNOWLEDGE_FILE
 
-    written = exemplars(paths, ordinary_talk(protocols, KNOWLEDGE_FILE))
+    return trained(exemplars(paths, ordinary_talk(protocols, KNOWLEDGE_FILE)), embedder)
+
+
+def trained(written: dict[str, list[str]], embedder=None) -> CrisisModels:
+    """Every layer trained on these exemplars, by level."""
     if embedder is None:
         return CrisisModels(NgramNaiveBayes(written))
     semantic = SemanticCrisisModel(embedder, written)

@@ -31,7 +31,7 @@ class CrisisExemplars(BaseModel):
 
 
 def load_crisis_exemplars(path: Path) -> dict[str, list[str]]:
-    node, data = read_yaml(path, "a crisis exemplar file")
-    if not isinstance(data, dict) or node is None:
+    text, data = read_yaml(path, "a crisis exemplar file")
+    if not isinstance(data, dict):
         raise ProtocolError(f"{path}, line 1: a crisis exemplar file must be a mapping with levels")
-    return dict(validated(path, node, data, CrisisExemplars).levels)
+    return dict(validated(path, text, data, CrisisExemplars).levels)
