@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from .harmless_frames import strip_harmless
+from .pattern_set import PatternSet
 
 SELF = r"(?:my ?self|me)"
 # "He'll kill me" is a threat from someone else: the abuse path, not the user's own risk. Only
@@ -290,6 +291,9 @@ IDIOMS = [
 
 _COMPILED = {level: [re.compile(p, re.I) for p in pats] for level, pats in PATTERNS.items()}
 _IDIOMS = [re.compile(p, re.I) for p in IDIOMS]
+_LEVEL_OF = [level for level, patterns in _COMPILED.items() for _ in patterns]
+_PATTERNS = PatternSet([p for patterns in _COMPILED.values() for p in patterns])
+_IDIOM_SET = PatternSet(_IDIOMS)
 
 
 @dataclass(frozen=True)
@@ -298,20 +302,20 @@ class LexiconHit:
     pattern: str
 
 
+def _lowered(text: str) -> str:
+    return text.lower().replace("’", "'")
+
+
 def neutralized(text: str) -> bool:
     """The sentence uses crisis words as a figure of speech or as a topic."""
-    lowered = text.lower().replace("’", "'")
-    return any(idiom.search(lowered) for idiom in _IDIOMS)
+    return _IDIOM_SET.any_match(_lowered(text))
 
 
 def scan(text: str) -> list[LexiconHit]:
-    cleaned = text.lower().replace("’", "'")
-    for idiom in _IDIOMS:
-        cleaned = idiom.sub(" ", cleaned)
+    cleaned = _lowered(text)
+    # With no idiom there nothing is blanked; with one, each runs in turn on what the last left.
+    if _IDIOM_SET.any_match(cleaned):
+        for idiom in _IDIOMS:
+            cleaned = idiom.sub(" ", cleaned)
     cleaned = strip_harmless(cleaned)
-    hits = []
-    for level, patterns in _COMPILED.items():
-        for pattern in patterns:
-            if pattern.search(cleaned):
-                hits.append(LexiconHit(level, pattern.pattern))
-    return hits
+    return [LexiconHit(_LEVEL_OF[i], _PATTERNS.patterns[i].pattern) for i in _PATTERNS.matching(cleaned)]

@@ -1,0 +1,63 @@
+"""Which of many regular expressions match a text: Hyperscan narrows them, Python's `re` decides.
+
+The crisis lexicon runs about 150 patterns on every utterance, and one `re.search` each took
+0.6 ms at the 95th percentile, an eighth of the crisis check's 5 ms. Hyperscan compiles all of
+them into one automaton that reads the text once. In its prefilter mode it approximates what it
+cannot express (look-arounds), so it may name a pattern that does not match but never misses
+one that does; each pattern it names is confirmed by `re`. The answer is always `re`'s: without
+Hyperscan installed, or for text that is not ASCII (where `\\w` and `\\b` differ between the
+two), every pattern runs as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+log = logging.getLogger(__name__)
+
+try:
+    import hyperscan
+except ImportError:  # not built for every platform; `re` alone gives the same answers
+    hyperscan = None
+
+
+class PatternSet:
+    def __init__(self, patterns: list[re.Pattern]):
+        self.patterns = patterns
+        self._database = _prefilter(patterns) if hyperscan is not None else None
+        self._scratch = threading.local()  # Hyperscan's working memory; sessions scan from several threads
+
+    def matching(self, text: str) -> list[int]:
+        """Indices, in order, of the patterns that `re.search` finds in `text`."""
+        if self._database is None or not text.isascii():
+            candidates = range(len(self.patterns))
+        else:
+            named: set[int] = set()
+            scratch = getattr(self._scratch, "space", None)
+            if scratch is None:
+                scratch = self._scratch.space = hyperscan.Scratch(self._database)
+            self._database.scan(text.encode("ascii"), match_event_handler=lambda index, *_: named.add(index),
+                                scratch=scratch)
+            candidates = sorted(named)
+        return [i for i in candidates if self.patterns[i].search(text)]
+
+    def any_match(self, text: str) -> bool:
+        return bool(self.matching(text))
+
+
+def _prefilter(patterns: list[re.Pattern]):
+    if not patterns:
+        return None
+    flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH
+    database = hyperscan.Database()
+    try:
+        database.compile(expressions=[p.pattern.encode("ascii") for p in patterns], ids=list(range(len(patterns))),
+                         elements=len(patterns),
+                         flags=[flags | (hyperscan.HS_FLAG_CASELESS if p.flags & re.IGNORECASE else 0) for p in patterns])
+    except (hyperscan.error, UnicodeEncodeError) as exc:
+        # Correct either way, only slower: say so once rather than fail the safety stage.
+        log.warning("crisis patterns run without the Hyperscan prefilter: %s", type(exc).__name__)
+        return None
+    return database
