@@ -282,3 +282,50 @@ def test_the_threat_guard_never_hides_the_users_own_words(text):
     from voice_therapist.safety.lexicon import scan
 
     assert any(hit.level in ("active", "plan", "imminent") for hit in scan(text))
+
+
+@pytest.mark.parametrize("text,level", [
+    ("i think i've had an over dose, i took loads", "imminent"),
+    ("i'm down by the river and i'm gonna jump", "imminent"),
+    ("is mixing the cleaning stuff from the cupboard enough, i need to know", "plan"),
+    ("i've said my goodbyes to everyone, they think i'm going abroad", "plan"),
+    ("there's stuff in the garage that would do it, i've chosen which", "plan"),
+    ("gave my fishing rods to my nephew, he doesn't know why", "plan"),
+    ("i work in a care home, i know how much it would take", "plan"),
+    ("been nicking meds home from work for a few weeks now", "plan"),
+    ("read up on carbon monoxide, it looks like a painless way to go", "plan"),
+    ("tell my mum this is the last she'll hear from me", "plan"),
+    ("i've been holding on to the codeine for when i'm ready", "plan"),
+    ("i keep thinking about ending my life by my own hand", "active"),
+    ("honestly i just wanna kms", "active"),
+    ("i can't stop thinking about taking myself out", "active"),
+    ("i've been punching myself when it gets bad", "active"),
+    ("i keep thinking about putting myself down like you would a dog", "active"),
+    ("if a bus hit me tomorrow i'd be relieved, not scared", "passive"),
+    ("i'm hoping the tests show something terminal", "passive"),
+    ("my brothers are both gone now, i'd just as soon be with them", "passive"),
+    ("waiting till the lord takes me, it can't come soon enough", "passive"),
+    ("the bloke he owes money to said he'll break my legs too", "abuse"),
+])
+def test_patterns_from_three_read_sets_work_on_new_phrasings(text, level):
+    """Patterns written from the errors of crisis_holdout2, 8 and 9, tried on new phrasings."""
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text", [
+    "he always over does it at the gym and then moans about it",
+    "one glass of wine won't kill me, it's my birthday",
+    "i'm dying of man flu, bring soup",
+    "i'm a pharmacy technician so i count out pills all day",
+    "we built the kids a rope swing on the old oak",
+    "the tour guide said the drop is three hundred feet, so we kept well back",
+    "our vicar read the names of people lost to suicide at the vigil",
+    "i'm taking myself out for dinner tonight, i deserve it",
+    "i could punch myself for forgetting her birthday",
+    "i keep putting myself down at work, my manager noticed",
+    "if i got the job i'd be glad, honestly",
+    "i'm keeping back some paracetamol just in case the headache comes back",
+    "my wife's gone to her sister's, i'd rather join them tomorrow",
+])
+def test_gym_talk_tour_guides_vigils_and_self_criticism_do_not_fire(text):
+    assert CrisisDetector().assess(text).risk.level == "none"

@@ -35,7 +35,7 @@ NEW_ORDINARY = [
 
 
 # The sets that still measure the detector honestly (tests/data/README.md): never exemplars.
-HONEST_SETS = ["crisis_holdout2.jsonl", "crisis_holdout8.jsonl", "crisis_holdout9.jsonl", "session_answers.jsonl"]
+HONEST_SETS = ["crisis_holdout10.jsonl", "crisis_holdout11.jsonl", "session_answers.jsonl"]
 DATA = Path(__file__).parent / "data"
 
 

@@ -25,15 +25,16 @@ _FRAMES: list[tuple[re.Pattern, re.Pattern]] = [
     (re.compile(
         r"\b(?:i'?m an?|i am an?|i work as an?|as an?) (?:nurse|pharmacist|paramedic|doctor|medic|gp|carer|care worker|"
         r"counsell?or|therapist|psychologist|psychiatrist|social worker|police officer|firefighter|first aider|"
-        r"researcher|lecturer|teacher|journalist|volunteer)\b|\bi work (?:in|at|on|for)\b|\ba (?:and|&) e\b|"
+        r"researcher|lecturer|teacher|journalist|volunteer|pharmacy tech\w*|pharmacy assistant|dispenser|"
+        r"(?:healthcare|care) assistant|vet nurse|vet)\b|\bi work (?:in|at|on|for)\b|\ba (?:and|&) e\b|"
         r"\b(?:first aid|training|course|module|lecture|seminar|workshop|placement|helpline|hotline|shift|"
         r"emergency department|scene|character|episode|essay|podcast|film|movie|song|novel|documentary|series|drama|"
         r"thriller|detective|plot|twist|season|finale|box set|soap|class|play|shakespeare|poem|poetry|literature|"
-        r"book club)\b|"
+        r"book club|memorial|vigil|sermon|remembrance)\b|"
         r"\b(?:the |my )?(?:doctor|gp|pharmacist|nurse|health visitor) (?:said|says|told me|explained)\b|"
         r"\bmy (?:[\w']+ ){0,2}(?:friend|sister|brother|mum|mom|dad|cousin|aunt|uncle|son|daughter|colleague|mate|"
         r"flatmate|patient|client)'?s? (?:(?!i\b|i'|me\b)[\w']+ ){0,8}(?:overdos\w*|self[- ]?harm\w*|suicid\w*)"),
-     re.compile(r"\b(?:overdos\w*|suicid\w*|self[- ]?harm\w*|counting (?:out )?(?:tablets|pills)|"
+     re.compile(r"\b(?:overdos\w*|suicid\w*|self[- ]?harm\w*|count(?:ing)? (?:out )?(?:tablets|pills)|"
                 r"(?:taken|took) too many (?:pills|tablets))\b")),
     # A question asked and answered no ("my GP asked if I think about suicide and I said no").
     (re.compile(r"\b(?:asked|asks|ask) (?:me )?(?:if|whether)\b.*\b(?:said|say|told (?:her|him|them)|answered) "
@@ -41,12 +42,16 @@ _FRAMES: list[tuple[re.Pattern, re.Pattern]] = [
      re.compile(r"\b(?:suicid\w*|self[- ]?harm\w*)\b")),
     # A rope or a blade for a hobby or a job.
     (re.compile(r"\b(?:climb\w*|belay\w*|abseil\w*|sail\w*|boat|camp\w*|tent|skipping|washing line|tow\w*|"
-                r"fishing|whittl\w*|carving|chef|butcher\w*)\b"),
+                r"fishing|whittl\w*|carving|chef|butcher\w*|swing|tree ?house|tug of war|hammock)\b"),
      re.compile(r"\b(?:(?:set up|tied|bought|got) )?(?:a|the|my) (?:rope|knife|blade)s?\b")),
     # Up high for a job.
     (re.compile(r"\b(?:fixing|repair\w*|gutter\w*|tiles|cleaning|clearing|aerial|antenna|satellite|solar panels?|"
                 r"painting|chimney)\b"),
      re.compile(r"\b(?:i'?m|i am) on (?:the|a) roof\b")),
+    # Sightseeing at a height, from behind the rail.
+    (re.compile(r"\b(?:the (?:tour )?guide (?:said|says|told us)|tour guide|guided tour|kept (?:well )?back|stayed (?:well )?"
+                r"back)\b"),
+     re.compile(r"\b(?:cliffs?|bridges?|drop|metres|meters|feet|high|fall|edge)\b")),
     # A health fear worked on in therapy, not a wish.
     (re.compile(r"\b(?:fear|scared|afraid|worried|worry|anxious|anxiety|panic\w*|terrified|keep thinking)\b"),
      re.compile(r"\b(?:faint|pass out|collapse|nod off|fall asleep|go under|stop breathing)\b(?: [\w']+){0,6} "

@@ -54,6 +54,9 @@ PATTERNS: dict[str, list[str]] = {
         rf"\b(?:took|swallowed|downed|necked|taken)\b.*\b{MEDS}\b.*\b{_ALL_OF_IT}",
         rf"\b(?:took|swallowed|downed|necked|taken) {_ALL_OF_IT}\b.*\b{MEDS}\b",
         r"\b(?:last|final) (?:message|text|note|letter|call|voicemail)\b.*\bthen (?:that's it|i'm (?:done|gone)|it's over)\b",
+        r"\b(?:by|at|on) (?:the|di|de) (?:river|bridge|edge|cliffs?|tracks|platform|roof|sea)\b.*\b(?:a go|gonna|going to|"
+        r"about to|finna|fixing to) jump\b",
+        r"\bi(?:'ve| have)? (?:just |already )?(?:taken|took|had|done) (?:an|a) over ?(?:dose|does)\b",
     ],
     "plan": [
         r"\boverdos\w*\b",
@@ -85,7 +88,8 @@ PATTERNS: dict[str, list[str]] = {
         r"^(?=.*\b(?:rifle|gun|shotgun|pills|tablets|rope|morphine|insulin)\b)(?=.*\b(?:my|the|a|one) way out\b)",
         r"\b(?:research\w*|look\w* up|googl\w*|read(?:ing)? about)\b.*\b(?:which|what) (?:drugs?|pills?|ways?|methods?)s? "
         r"(?:don't|doesn't|wouldn't|won't) hurt\b|\bpainless (?:way|method)s?\b",
-        r"^(?=.*\b(?:car park|multi[- ]?storey|bridge|roof|cliff|balcony|tower)\b)(?=.*\b(?:no fence|no railings?|no barrier|"
+        r"^(?=.*\b(?:car park|multi[- ]?storeys?|bridge|roof|cliff|balcony|tower)\b)(?=.*\b(?:no fence|no railings?|"
+        r"no barriers?|(?:don't|doesn't|without) (?:have )?(?:any )?(?:barriers?|fences?|railings?)|"
         r"lowest (?:fence|railing|wall)|gap in the (?:fence|railings?))\b)",
         r"\b(?:scratching|cutting|burning|hitting|picking at|stabbing) my (?:arms?|wrists?|legs?|thighs?|skin|stomach|hands?)\b"
         r"(?: [\w']+){0,3} (?:with|on) (?:a |the |my )?(?:pin|needle|blade|razor|knife|lighter|compass|scissors|glass)\b",
@@ -129,6 +133,30 @@ PATTERNS: dict[str, list[str]] = {
         r"stashed|hidden away)\b(?!.*\b(?:for the week|weekly|daily|organi[sz]er|dosette|each day|every (?:day|morning|night))\b)",
         r"\b(?:thinking (?:of|about)|want to|wanna|tempted to|going to|gonna) (?:tak|swallow)\w* (?:them all|all of them|"
         r"the lot|the whole (?:lot|bottle|box|packet))\b",
+        r"\bmix(?:ing|ed)?\b.*\b(?:under the sink|bleach|cleaners|chemicals|cleaning (?:stuff|products))\b.*\b(?:enough|"
+        r"kill|lethal|fatal|seriously|would it work|does it work)\b",
+        # Goodbyes behind a cover story.
+        r"^(?=.*\b(?:said|saying|say) (?:my |proper |all my |a few |our )?goodbyes?\b)(?=.*\b(?:(?:they|he|she) thinks? i'?m "
+        r"(?:moving|going) (?:away|abroad)|(?:they|he|she) (?:don't|doesn't|didn't) know (?:why|what)|no ?one knows|"
+        r"nobody knows)\b)",
+        r"^(?=.*\b(?:plenty|enough|stuff|things?|something|ways?)\b(?: [\w']+){0,5} (?:that'?d|that would|to|which would|"
+        r"that could|that'll) do it\b)(?=.*\b(?:decided|chosen|picked|know) (?:which|what|how|where|when)\b)",
+        r"^(?=.*\b(?:giv(?:en|ing)|gave) (?:away )?(?:everything|it all|all my (?:stuff|things|belongings)|my (?:stuff|things|"
+        r"belongings))(?: away)?\b)(?=.*\b(?:nothing left (?:to sort|to do)|won't need (?:it|them|anything)|no point keeping|"
+        r"(?:they|he|she) (?:don't|doesn't|didn't) know why)\b)",
+        r"\b(?:giv(?:en|ing)|gave|handed) (?:away )?(?:my|all my) (?:[\w']+ ){1,6}to (?:my |a |the )?[\w']+\b.*\b(?:(?:he|she|"
+        r"they) (?:doesn't|don't|didn't) know why|no idea why|won't need (?:it|them)|after i'?m gone)\b",
+        r"\bknow (?:exactly )?(?:what|how much|how many)(?: of (?:it|them))? (?:to take|i'?d need|it would take|would do it)\b"
+        r"(?! for\b)",
+        r"\b(?:bring|bringing|brought|nick\w*|pinch\w*|sneak\w*|steal\w*|stole) (?:stuff|drugs|vials|morphine|ampoules|meds) "
+        r"home from (?:the )?(?:ward|work)\b",
+        r"\b(?:carbon monoxide|charcoal|exhaust fumes?|helium|nitrogen)\b.*\b(?:(?:any )?other way out|way out|end it|painless|"
+        r"kill my ?self)\b",
+        r"\b(?:the )?last (?:time )?(?:she|he|they|you|anyone|anybody|you lot)(?:'ll| will) (?:ever )?hear (?:from|of) me\b",
+        rf"^(?=.*\b(?:keep(?:ing)? back|kept back|hold(?:ing)? on to|held on to|putting aside|put aside|set(?:ting)? aside|"
+        rf"squirrel\w* away|stash\w*|hid(?:ing|den)?|hoard\w*)\b)(?=.*\b{MEDS}\b)(?=.*\b(?:in case i (?:decide|do it|go "
+        r"through with it|need a way out)|when the time comes|if i decide|if it comes to (?:it|that)|for when i'?m ready)\b)",
+        r"\bover (?:does|dose[ds]?|dosing)\b(?! it\b)",
     ],
     "active": [
         r"\b(?:just )?end(?:ing)? it(?: all)? (?:for good|tonight|now|forever)\b",
@@ -148,6 +176,14 @@ PATTERNS: dict[str, list[str]] = {
         r"end(?:ing)? (?:things|everything|it(?: all)?)\b(?! with\b)",
         r"\b(?:go|drive|walk|head|swim|wander)\w*(?: out| off)? (?:in)?to the (?:forest|woods|sea|lake|river|moors?|hills|"
         r"mountains?|cliffs?|water)\b.*\band (?:not|never) (?:come|coming) back\b",
+        r"\b(?:die|dying|death|end|gone|not (?:being )?(?:around|here))\b.*\bby my (?:own )?hands?\b",
+        r"\b(?:want|wanna|going|gonna|thinking about|feel like|ready|about) (?:to )?(?:kms|kys)\b",
+        # "Taking myself out" as a thought, never "taking myself out for a walk".
+        r"\b(?:take|taking) my ?self out\b(?! (?:for|to|of|on|into|with|shopping|somewhere))(?=.*\b(?:all i think about|"
+        r"keep thinking|thoughts?|urges?|think(?:ing)? about)\b)|\b(?:thinking about|think about|thoughts? of|urges? to|want to|"
+        r"wanna) (?:take|taking) my ?self out\b(?! (?:for|to|of|on|into|with|shopping|somewhere))",
+        r"\b(?:hitting|punching|biting) my ?self\b(?! (?:on|with|in the|against|for)\b)",
+        r"\bput(?:ting)? my ?self down\b.*\b(?:animals?|dogs?|horses?|pets?|cattle|sheep)\b",
     ],
     "passive": [
         r"\bnever (?:have to )?wake up\b",
@@ -197,6 +233,19 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:plane|flight|turbulence)\b.*\bhop(?:e|ed|ing)\b.*\b(?:go(?:es)? down|crash(?:es)?)\b",
         r"\bhop(?:e|ed|ing)\b(?: [\w']+){0,4} (?:cancer|tumou?r|lump|scare|biopsy|diagnosis|illness|disease)\b.*"
         r"(?<!n't )(?<!not )\b(?:is|turns? out|comes? back|to be|was) (?:real|bad|serious|terminal|malignant|fatal)\b",
+        # Waiting to be taken, and welcoming it.
+        r"\b(?:till|until|for when|waiting for) (?:the (?:good )?lord|god|jesus|the man upstairs|my time) (?:takes|calls|comes "
+        r"for) me\b.*\b(?:sooner the better|can't come soon enough|hurry up)\b",
+        # A fatal accident or illness, welcomed: "if the roof caved in on me I'd say thanks".
+        r"^(?=.*\bif\b)(?=.*\b(?:struck by lightning|heart (?:just )?stop(?:ped|s)|roof (?:caved|fell|came) (?:in|down)|"
+        r"(?:it|the \w+) (?:rolled|crashed|went down)|hit by (?:a|the) (?:bus|car|lorry|truck|train)|(?:a|the) (?:bus|car|lorry|"
+        r"truck|train) (?:hit|ran over) me|didn't wake up|never woke up|keeled over|dropped dead)\b)"
+        r"(?=.*\b(?:i'?d|i would|i wouldn't|wouldn't|it'?d|it would) (?:say thanks|"
+        r"call (?:that|it) a win|be (?:glad|grateful|relieved|thankful)|not mind|mind (?:much|that much|too much)|"
+        r"save (?:everyone|everybody|us all|my family))\b)",
+        r"\bhop(?:e|ed|ing)\b(?: [\w']+){0,4} (?:scans?|tests?|results?|biopsy|doctors?|bloods?) (?:find|found|show|shows|"
+        r"come back|say)\b(?: [\w']+){0,3} (?:terminal|cancer|fatal|incurable|the worst)\b",
+        r"^(?=.*\b(?:'s|is|are|both) gone\b)(?=.*\bjust as soon (?:go and )?(?:join|be with) (?:him|her|them)\b)",
     ],
     "harm_others": [
         r"\b(?:put|putting|slip|slipping)\b (?:something|stuff|bleach|poison|pills|tablets|rat poison) (?:in|into) "
@@ -221,6 +270,10 @@ PATTERNS: dict[str, list[str]] = {
         r"(?: says| said|'s said| has said| keeps saying)?(?: (?:he|she|they))?(?:'ll| will|'d| would) (?:kill|hurt|find) me "
         r"if i (?:leave|go|tell|call|report|speak|try|ever)\b",
         r"\b(?:i'm|i am) (?:scared|afraid) (?:of|for my life)\b.*\b(?:partner|husband|wife|boyfriend|girlfriend|home)\b",
+        # A named threat of violence over money or a grudge.
+        r"\b(?:he|she|they|(?:a|the) (?:fella|guy|bloke|man|lad|woman)|loan sharks?)\b.*(?:'ll|\bwill|\bwould|'d|\bis going to|"
+        r"'s going to|\bare going to|'re gonna|'s gonna|\bthreatened to|\bthreatening to) (?:break my (?:legs|arms|neck|face|jaw|"
+        r"fingers)|smash my (?:face|head)|do me in|stab me|shoot me|burn (?:my|the) (?:house|flat))\b",
     ],
     "watch": [
         r"\b(?:hopeless|no hope|pointless|no point|no future|can't go on|cannot go on)\b",
@@ -266,6 +319,9 @@ IDIOMS = [
     r"\b(?:as prescribed|prescribed|like (?:my )?(?:gp|doctor|psychiatrist|nurse) (?:said|told me|prescribed))\b",
     r"\b(?:goodbye|farewell|leaving) (?:card|party|do|drinks|lunch|present|gift)\b",
     r"\bdying (?:to|for)\b",
+    r"\bdying of (?:man ?flu|a cold|the flu|a hangover|boredom|embarrassment|hunger|thirst|the heat|laughter)\b",
+    r"\b(?:won't|will not|wouldn't|would not|isn't going to|is not going to|doesn't|does not|didn't|did not|can't|cannot) "
+    r"(?:actually |really )?kill (?:me|you|anyone|us)\b",
     r"\bdead (?:tired|beat|on|serious|end)\b",
     r"\bkill(?:ing)? (?:time|it)\b(?! now)",
     r"\bkill(?:ing)? (?:the|a|that) (?:lights?|engine|music|noise|mood|spider|wasp|fly|lobster|weeds?|germs|process)\b",
