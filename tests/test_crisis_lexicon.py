@@ -329,3 +329,37 @@ def test_patterns_from_three_read_sets_work_on_new_phrasings(text, level):
 ])
 def test_gym_talk_tour_guides_vigils_and_self_criticism_do_not_fire(text):
     assert CrisisDetector().assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text,level", [
+    ("i'm doing it tonight when everyone's asleep, i just wanted you to know", "imminent"),
+    ("thanks for listening, i won't need this after tonight", "imminent"),
+    ("i took all of my mum's pills, they're all gone, i feel dizzy", "imminent"),
+    ("took a handful of tablets on sunday to see what would happen", "plan"),
+    ("the house goes to my daughter, it's with the solicitor, so when i do it it's all tidy", "plan"),
+    ("i bought a rope last week, i know what it's for", "plan"),
+    ("i've been looking up methods most nights", "plan"),
+    ("i keep driving to the lake, it's cold and deep and no one would see", "plan"),
+    ("i've worked out which i'd take, it's in the cabinet", "plan"),
+    ("my kids would be better off if i wasn't around", "passive"),
+    ("when they said the lump might be a tumour i was relieved, it'd all be over", "passive"),
+    ("i'm jealous of my uncle, he got to go and i'm stuck here", "passive"),
+    ("i'm going to wait for him after work and run him over", "harm_others"),
+    ("she's in agony in that ward, i've thought about a pillow over her face", "harm_others"),
+])
+def test_patterns_from_the_thirteenth_authors_set_work_on_new_phrasings(text, level):
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text", [
+    "my mate texted saying he wanted to end it all, we got him help and he's okay now",
+    "i took all my tablets this morning like always",
+    "i'm doing it tonight, the ironing, i've put it off all week",
+    "i'm researching methods for my dissertation",
+    "we go kayaking on the lake, it's deep and nobody goes there at night",
+    "i know what i'd use for the icing, the lemon one",
+    "my sister got to go to new york and i'm so jealous",
+    "i'll kill my brother, he's eaten all the biscuits again",
+])
+def test_daily_tablets_chores_dissertations_and_sibling_jokes_do_not_fire(text):
+    assert CrisisDetector().assess(text).risk.level == "none"

@@ -36,6 +36,11 @@ _FRAMES: list[tuple[re.Pattern, re.Pattern]] = [
         r"flatmate|patient|client)'?s? (?:(?!i\b|i'|me\b)[\w']+ ){0,8}(?:overdos\w*|self[- ]?harm\w*|suicid\w*)"),
      re.compile(r"\b(?:overdos\w*|suicid\w*|self[- ]?harm\w*|count(?:ing)? (?:out )?(?:tablets|pills)|"
                 r"(?:taken|took) too many (?:pills|tablets))\b")),
+    # Someone else's words, reported: "my mate rang saying he wanted to end it all".
+    (re.compile(r"\b(?:he|she|they|my (?:mate|friend|brother|sister|son|daughter|dad|mum|mom|colleague|cousin|flatmate))"
+                r"(?: [\w']+){0,4} (?:said|saying|says|told me|texted|messaged|rang)\b"),
+     re.compile(r"\b(?:he|she|they) (?:wanted|wants|was going|were going|is going) to (?:end it(?: all)?|die|kill "
+                r"(?:himself|herself|themselves)|end (?:his|her|their) life)\b")),
     # A question asked and answered no ("my GP asked if I think about suicide and I said no").
     (re.compile(r"\b(?:asked|asks|ask) (?:me )?(?:if|whether)\b.*\b(?:said|say|told (?:her|him|them)|answered) "
                 r"(?:honestly |truthfully )?(?:no|never)\b(?!.*\bbut\b)"),

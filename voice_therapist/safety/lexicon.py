@@ -57,6 +57,11 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:by|at|on) (?:the|di|de) (?:river|bridge|edge|cliffs?|tracks|platform|roof|sea)\b.*\b(?:a go|gonna|going to|"
         r"about to|finna|fixing to) jump\b",
         r"\bi(?:'ve| have)? (?:just |already )?(?:taken|took|had|done) (?:an|a) over ?(?:dose|does)\b",
+        r"\bi'?m (?:doing|going to do|gonna do) it (?:tonight|today|now|later)\b.*\b(?:(?:wanted|want) (?:someone|somebody|you) "
+        r"to know|when (?:she|he|they|everyone)(?:'s|'re| is| are) (?:asleep|out|gone|at work))\b",
+        r"\bwon't need (?:them|this|it|you|anything|any of it)(?: any ?more)? (?:after|from|past) (?:tonight|today|tomorrow)\b",
+        rf"^(?=.*\b(?:took|taken|swallowed|had) all (?:of )?(?:my |the |his |her |[\w']+'s )?(?:[\w']+ )?{MEDS})"
+        r"(?=.*\b(?:(?:they'?re|there|their) all gone|none left|feel (?:weird|funny|strange|dizzy|drowsy))\b)",
     ],
     "plan": [
         r"\boverdos\w*\b",
@@ -157,6 +162,19 @@ PATTERNS: dict[str, list[str]] = {
         rf"squirrel\w* away|stash\w*|hid(?:ing|den)?|hoard\w*)\b)(?=.*\b{MEDS}\b)(?=.*\b(?:in case i (?:decide|do it|go "
         r"through with it|need a way out)|when the time comes|if i decide|if it comes to (?:it|that)|for when i'?m ready)\b)",
         r"\bover (?:does|dose[ds]?|dosing)\b(?! it\b)",
+        # Already taken, told after the fact.
+        rf"^(?=.*\b(?:took|taken|swallowed|downed|necked)\b)(?=.*\b(?:a load of|loads of|a lot of|a handful of|way too many|"
+        r"more than i should|the (?:whole|hole|entire) (?:packet|bottle|box|strip|lot))\b)(?=.*\b(?:to see what(?:'d| would)? "
+        r"happen|brought (?:it|them) (?:back )?up|threw (?:it|them) up|was sick|stomach pumped|didn't work)\b)",
+        r"\b(?:when|once) i (?:finally )?do it\b.*\b(?:no mess|will|solicitor|paperwork|insurance|affairs)\b|"
+        r"\b(?:will|solicitor|paperwork|insurance|affairs)\b.*\b(?:when|once) i (?:finally )?do it\b",
+        r"\bthat'?s when i (?:was thinking|was planning|thought)\W*$",
+        r"\b(?:bought|got|have|kept) (?:a|the) (?:hose ?pipe|hose|rope)\b.*\bi know what (?:it'?s|it is) for\b",
+        r"\bi'?ve been (?:researching|looking (?:up|at|into)|reading (?:up )?(?:about|on)|googling) (?:different )?methods\b"
+        r"(?! (?:for|of|in|to)\b)",
+        rf"^(?=.*\b(?:reservoir|river|lake|quarry|canal|loch|weir|dam)\b)(?=.*\b(?:deep|cold|fast)\b)(?=.*\b{_ALONE_OR_LOSS}\b)"
+        r"(?!.*\b(?:swim|swam|fish|kayak|paddl|boat|sail|canoe)\w*)",
+        r"\b(?:know|decided|worked out) (?:exactly )?(?:what|which|how) i'?d (?:use|take)\b(?! (?:for|to|if|instead|in)\b)",
     ],
     "active": [
         r"\b(?:just )?end(?:ing)? it(?: all)? (?:for good|tonight|now|forever)\b",
@@ -246,11 +264,23 @@ PATTERNS: dict[str, list[str]] = {
         r"\bhop(?:e|ed|ing)\b(?: [\w']+){0,4} (?:scans?|tests?|results?|biopsy|doctors?|bloods?) (?:find|found|show|shows|"
         r"come back|say)\b(?: [\w']+){0,3} (?:terminal|cancer|fatal|incurable|the worst)\b",
         r"^(?=.*\b(?:'s|is|are|both) gone\b)(?=.*\bjust as soon (?:go and )?(?:join|be with) (?:him|her|them)\b)",
+        r"\b(?:better off|easier|simpler|best for everyone)\b.*\bif i (?:just )?(?:was(?:n'?t| ?nt| not)|weren't|were not) "
+        r"(?:just )?(?:here|around|alive)\b|\bif i just (?:was(?:n'?t| ?nt| not)|weren't) (?:here|around)\b",
+        r"^(?=.*\b(?:cancer|terminal|tumou?r|diagnos\w*)\b)(?=.*\b(?:relieved|relief|glad)\b)(?=.*\b(?:it'?ll be over|it would be "
+        r"over|be over soon|it'?d (?:all )?be over)\b)",
+        r"\b(?:jealous|envious|envy)\b.*\b(?:he|she|they) (?:got|gets|get) to go\b(?! (?:to|on|home|out|abroad|away|for)\b| and "
+        r"(?!i\b|i'm\b|me\b))",
     ],
     "harm_others": [
         r"\b(?:put|putting|slip|slipping)\b (?:something|stuff|bleach|poison|pills|tablets|rat poison) (?:in|into) "
         r"(?:his|her|their|my [\w' ]{1,30}'s) (?:tea|coffee|drink|food|dinner|meal)\b",
         r"\b(?:going to|gonna|want to|will) (?:kill|hurt|stab|shoot) (?:him|her|them|my (?:[\w']+ )?" + PEOPLE + r")\b",
+        r"\b(?:going to|gonna|i'll|i will)\b(?: [\w']+){0,12} (?:run (?:him|her|them) over|do (?:him|her|them) in|smash (?:his|her|"
+        r"their) (?:face|head) in)\b",
+        r"\b(?:tak(?:e|ing)|bring(?:ing)?) (?:the|my) (?:shotgun|gun|rifle|knife|machete|bat|crowbar) (?:round|over)\b.*\b(?:not joking|"
+        r"see how|teach (?:him|her|them))\b|\bnext time\b.*\b(?:tak(?:e|ing)|bring(?:ing)?) (?:the|my) (?:shotgun|gun|rifle|knife|"
+        r"machete|bat|crowbar) (?:round|over)\b",
+        r"\bpillow over (?:his|her|their|my \w+'s) face\b",
     ],
     "abuse": [
         r"\b(?:he|she|they|my (?:partner|husband|wife|boyfriend|girlfriend|dad|father|mum|mom|mother)) "
@@ -299,6 +329,8 @@ IDIOMS = [
     r"\b(?:only )?tak(?:e|ing) (?:half|a half|a quarter)(?: of)? (?:a|one)\b",
     r"\bkill (?:him|her|them|my \w+) if (?:he|she|they) (?:eats?|breaks?|borrows?|spoils?|finish(?:es)?|drinks?|uses?|"
     r"wears?|forgets?)\b",
+    r"\bkill (?:him|her|them|my \w+)\b.*\b(?:he|she|they)(?:'s|'ve| has| have) (?:eaten|drunk|finished|broken|borrowed|used|"
+    r"nicked|pinched|lost|scratched|dented|ruined)\b",
     r"\b(?:taking|take|took|bring|bringing|return\w*) (?:them|it|(?:my |the |some |a bag of )?(?:old |unused )?(?:pills|"
     r"tablets|meds|medicines?|prescriptions)) back to the (?:chemist|pharmacy)\b",
     # Medicine for an everyday ailment.
