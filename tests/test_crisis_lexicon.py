@@ -291,7 +291,7 @@ def test_the_threat_guard_never_hides_the_users_own_words(text):
     ("i've said my goodbyes to everyone, they think i'm going abroad", "plan"),
     ("there's stuff in the garage that would do it, i've chosen which", "plan"),
     ("gave my fishing rods to my nephew, he doesn't know why", "plan"),
-    ("i work in a care home, i know how much it would take", "plan"),
+    ("i work in a care home, i know how many i'd need", "plan"),
     ("been nicking meds home from work for a few weeks now", "plan"),
     ("read up on carbon monoxide, it looks like a painless way to go", "plan"),
     ("tell my mum this is the last she'll hear from me", "plan"),
@@ -360,6 +360,15 @@ def test_patterns_from_the_thirteenth_authors_set_work_on_new_phrasings(text, le
     "i know what i'd use for the icing, the lemon one",
     "my sister got to go to new york and i'm so jealous",
     "i'll kill my brother, he's eaten all the biscuits again",
+    "when i do it i will tell you how it went",
+    "i took a lot of photos on the ferry and was sick all the way",
+    "i know how much it would take to fix the roof",
+    "i know what to take with me on holiday",
+    "i won't need it after today, the rain's stopping",
+    "we're at the sea and the kids are going to jump the waves",
+    "i took all my tablets this morning and there's none left, i need a repeat prescription",
+    "tuesday, that's when i was thinking",
+    "the baby had a pillow over her face and i panicked and moved it",
 ])
 def test_daily_tablets_chores_dissertations_and_sibling_jokes_do_not_fire(text):
     assert CrisisDetector().assess(text).risk.level == "none"

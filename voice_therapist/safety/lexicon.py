@@ -54,14 +54,14 @@ PATTERNS: dict[str, list[str]] = {
         rf"\b(?:took|swallowed|downed|necked|taken)\b.*\b{MEDS}\b.*\b{_ALL_OF_IT}",
         rf"\b(?:took|swallowed|downed|necked|taken) {_ALL_OF_IT}\b.*\b{MEDS}\b",
         r"\b(?:last|final) (?:message|text|note|letter|call|voicemail)\b.*\bthen (?:that's it|i'm (?:done|gone)|it's over)\b",
-        r"\b(?:by|at|on) (?:the|di|de) (?:river|bridge|edge|cliffs?|tracks|platform|roof|sea)\b.*\b(?:a go|gonna|going to|"
-        r"about to|finna|fixing to) jump\b",
+        r"^(?=.*\b(?:i'?m|i am|mi|me)\b)(?=.*\b(?:by|at|on) (?:the|di|de) (?:river|bridge|edge|cliffs?|tracks|platform|roof|"
+        r"sea)\b.*\b(?:a go|gonna|going to|about to|finna|fixing to) jump\b(?! in\b| the waves\b))",
         r"\bi(?:'ve| have)? (?:just |already )?(?:taken|took|had|done) (?:an|a) over ?(?:dose|does)\b",
         r"\bi'?m (?:doing|going to do|gonna do) it (?:tonight|today|now|later)\b.*\b(?:(?:wanted|want) (?:someone|somebody|you) "
         r"to know|when (?:she|he|they|everyone)(?:'s|'re| is| are) (?:asleep|out|gone|at work))\b",
-        r"\bwon't need (?:them|this|it|you|anything|any of it)(?: any ?more)? (?:after|from|past) (?:tonight|today|tomorrow)\b",
+        r"\bwon't need (?:them|this|you|anything|any of it)(?: any ?more)? after tonight\b",
         rf"^(?=.*\b(?:took|taken|swallowed|had) all (?:of )?(?:my |the |his |her |[\w']+'s )?(?:[\w']+ )?{MEDS})"
-        r"(?=.*\b(?:(?:they'?re|there|their) all gone|none left|feel (?:weird|funny|strange|dizzy|drowsy))\b)",
+        r"(?=.*\bfeel (?:weird|funny|strange|dizzy|drowsy)\b)",
     ],
     "plan": [
         r"\boverdos\w*\b",
@@ -151,8 +151,8 @@ PATTERNS: dict[str, list[str]] = {
         r"(?:they|he|she) (?:don't|doesn't|didn't) know why)\b)",
         r"\b(?:giv(?:en|ing)|gave|handed) (?:away )?(?:my|all my) (?:[\w']+ ){1,6}to (?:my |a |the )?[\w']+\b.*\b(?:(?:he|she|"
         r"they) (?:doesn't|don't|didn't) know why|no idea why|won't need (?:it|them)|after i'?m gone)\b",
-        r"\bknow (?:exactly )?(?:what|how much|how many)(?: of (?:it|them))? (?:to take|i'?d need|it would take|would do it)\b"
-        r"(?! for\b)",
+        r"\bknow (?:exactly )?(?:what|how much|how many)(?: of (?:it|them))? (?:to take|i'?d need|would do it)\b"
+        r"(?! (?:for|with|on|to|when|if|in)\b)",
         r"\b(?:bring|bringing|brought|nick\w*|pinch\w*|sneak\w*|steal\w*|stole) (?:stuff|drugs|vials|morphine|ampoules|meds) "
         r"home from (?:the )?(?:ward|work)\b",
         r"\b(?:carbon monoxide|charcoal|exhaust fumes?|helium|nitrogen)\b.*\b(?:(?:any )?other way out|way out|end it|painless|"
@@ -163,12 +163,11 @@ PATTERNS: dict[str, list[str]] = {
         r"through with it|need a way out)|when the time comes|if i decide|if it comes to (?:it|that)|for when i'?m ready)\b)",
         r"\bover (?:does|dose[ds]?|dosing)\b(?! it\b)",
         # Already taken, told after the fact.
-        rf"^(?=.*\b(?:took|taken|swallowed|downed|necked)\b)(?=.*\b(?:a load of|loads of|a lot of|a handful of|way too many|"
+        rf"^(?=.*\b(?:took|taken|swallowed|downed|necked)\b)(?=.*\b(?:{MEDS}|packet|bottle|box|strip)\b)(?=.*\b(?:a load of|loads of|a lot of|a handful of|way too many|"
         r"more than i should|the (?:whole|hole|entire) (?:packet|bottle|box|strip|lot))\b)(?=.*\b(?:to see what(?:'d| would)? "
         r"happen|brought (?:it|them) (?:back )?up|threw (?:it|them) up|was sick|stomach pumped|didn't work)\b)",
-        r"\b(?:when|once) i (?:finally )?do it\b.*\b(?:no mess|will|solicitor|paperwork|insurance|affairs)\b|"
-        r"\b(?:will|solicitor|paperwork|insurance|affairs)\b.*\b(?:when|once) i (?:finally )?do it\b",
-        r"\bthat'?s when i (?:was thinking|was planning|thought)\W*$",
+        r"\b(?:when|once) i (?:finally )?do it\b.*\b(?:no mess|(?:my|the) will|solicitor|paperwork|insurance|affairs)\b|"
+        r"\b(?:(?:my|the) will|solicitor|paperwork|insurance|affairs)\b.*\b(?:when|once) i (?:finally )?do it\b",
         r"\b(?:bought|got|have|kept) (?:a|the) (?:hose ?pipe|hose|rope)\b.*\bi know what (?:it'?s|it is) for\b",
         r"\bi'?ve been (?:researching|looking (?:up|at|into)|reading (?:up )?(?:about|on)|googling) (?:different )?methods\b"
         r"(?! (?:for|of|in|to)\b)",
@@ -280,7 +279,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:tak(?:e|ing)|bring(?:ing)?) (?:the|my) (?:shotgun|gun|rifle|knife|machete|bat|crowbar) (?:round|over)\b.*\b(?:not joking|"
         r"see how|teach (?:him|her|them))\b|\bnext time\b.*\b(?:tak(?:e|ing)|bring(?:ing)?) (?:the|my) (?:shotgun|gun|rifle|knife|"
         r"machete|bat|crowbar) (?:round|over)\b",
-        r"\bpillow over (?:his|her|their|my \w+'s) face\b",
+        r"\b(?:thought about|think about|thinking about|could|want to|going to|gonna) (?:[\w']+ ){0,3}(?:a |the )?pillow over "
+        r"(?:his|her|their|my \w+'s) face\b",
     ],
     "abuse": [
         r"\b(?:he|she|they|my (?:partner|husband|wife|boyfriend|girlfriend|dad|father|mum|mom|mother)) "
