@@ -1,11 +1,11 @@
 """Chooses the crisis detector's model thresholds by leaving one development set out at a time.
 
-For each of the eight development sets (scripts/exemplars_from_dev_sets.py), the models are
-trained on the written exemplars and the other seven sets, and the left-out set is judged
-with the lexicon switched off: its patterns were fixed on these sets' errors, so with it on
-every setting looks perfect. Prints, for each setting, the recall of passive and up, the
-plan/imminent lines at active or above, and the hard negatives flagged, over all eight sets.
-The honest sets (crisis_holdout2, 8 and 9) take no part.
+For each development set (DEV_SETS in scripts/exemplars_from_dev_sets.py), the models are
+trained on the written exemplars and the other development sets, and the left-out set is
+judged with the lexicon switched off: its patterns were fixed on these sets' errors, so with
+it on every setting looks perfect. Prints, for each setting, the recall of passive and up,
+the plan/imminent lines at active or above, and the hard negatives flagged, over all of them.
+The honest sets (NEVER in that script) take no part.
 
 Usage: .venv/bin/python scripts/tune_crisis_thresholds.py   (about 10 minutes)
 """

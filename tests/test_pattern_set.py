@@ -5,23 +5,19 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from voice_therapist.safety import lexicon, pattern_set
+from voice_therapist.safety.detector import exemplars
 from voice_therapist.safety.pattern_set import PatternSet
 
 DATA = Path(__file__).parent / "data"
-PROTOCOLS = Path(__file__).resolve().parents[1] / "protocols" / "safety"
 ALL_PATTERNS = [*lexicon._IDIOMS, *(p for patterns in lexicon._COMPILED.values() for p in patterns)]
 
 
 def _every_crisis_line() -> list[str]:
     lines = [json.loads(line)["text"] for path in sorted(DATA.glob("*.jsonl"))
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for path in sorted(PROTOCOLS.glob("crisis_exemplars*.yaml")):
-        for texts in yaml.safe_load(path.read_text(encoding="utf-8"))["levels"].values():
-            lines.extend(texts)
-    return lines
+    return lines + [text for texts in exemplars().values() for text in texts]
 
 
 def test_the_prefilter_is_in_use():

@@ -25,7 +25,7 @@ from .semantic import SemanticCrisisModel
 
 SAFETY_DIR = Path(__file__).resolve().parent.parent.parent / "protocols" / "safety"
 EXEMPLARS_FILE = SAFETY_DIR / "crisis_exemplars.yaml"  # written as exemplars
-# Eight more authors' lines, copied from the development sets by scripts/exemplars_from_dev_sets.py.
+# The development sets' lines (other authors'), copied by scripts/exemplars_from_dev_sets.py.
 DEV_SET_EXEMPLARS_FILE = SAFETY_DIR / "crisis_exemplars_dev_sets.yaml"
 EXEMPLAR_FILES = (EXEMPLARS_FILE, DEV_SET_EXEMPLARS_FILE)
 MODEL_THRESHOLD = 0.6  # the model's posterior for a risk level must reach this to count
