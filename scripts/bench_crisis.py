@@ -24,10 +24,10 @@ def main() -> None:
     parser.add_argument("--json")
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--no-reddit", action="store_true", help="skip the Reddit users (minutes: long posts)")
-    parser.add_argument("--set", default="crisis_holdout12.jsonl",
-                        help="crisis_holdout12.jsonl (the newest author, never read), crisis_holdout10.jsonl "
-                             "(never read, measured twice), or one of the development sets; tests/data/README.md "
-                             "says what each can still tell")
+    parser.add_argument("--set", default="crisis_holdout14.jsonl",
+                        help="crisis_holdout14.jsonl (the newest author, never read), crisis_holdout13.jsonl or "
+                             "crisis_holdout10.jsonl (never read), or one of the development sets; "
+                             "tests/data/README.md says what each can still tell")
     args = parser.parse_args()
     models = load_models(load_protocols(), SentenceEmbedder())
     spoken = spoken_set(ROOT / "tests" / "data" / args.set, models)

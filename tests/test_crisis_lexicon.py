@@ -372,3 +372,55 @@ def test_patterns_from_the_thirteenth_authors_set_work_on_new_phrasings(text, le
 ])
 def test_daily_tablets_chores_dissertations_and_sibling_jokes_do_not_fire(text):
     assert CrisisDetector().assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text,level", [
+    ("i've injected all of my insulin, the lot, it's done", "imminent"),
+    ("took the whole packet and washed them down with vodka", "imminent"),
+    ("there's a place by the railway bridge, i've been down there a couple of times to look", "plan"),
+    ("i've got the means, it's in the house", "plan"),
+    ("stood on the harbour wall for ages working out how deep it is", "plan"),
+    ("took the hosepipe out to the garage, sat in the car for an hour, then came back in", "plan"),
+    ("gave the dog to my neighbour, told her i was moving away. i'm not moving away", "plan"),
+    ("i've sorted who gets the car and what songs at my funeral, it won't be long now", "plan"),
+    ("i keep thinking i'll drive off the cliff road one night", "plan"),
+    ("yeah, the shotgun", "plan"),
+    ("i've written down who to call afterwards and left it on the table", "plan"),
+    ("thinking of packing it all in, me i mean, not the course", "active"),
+    ("sometimes i hope the scaffolding falls on me", "passive"),
+    ("if i crashed on the way home it'd be no big loss to anyone", "passive"),
+    ("i'd trade places with my wife in the cemetery tomorrow", "passive"),
+    ("if he touches my kid again i'll put him in the ground, i swear", "harm_others"),
+])
+def test_patterns_from_the_fourteenth_authors_set_work_on_new_phrasings(text, level):
+    """Patterns written from the errors of crisis_holdout12, tried on new phrasings."""
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text", [
+    "i took all my tablets for today with breakfast",
+    "i've used all my insulin pens, i need a repeat prescription",
+    "there's a spot on the cliffs, i've been up a few times to watch the sunset",
+    "we don't have the means to pay for a new boiler",
+    "walked out on the pier working out the tide times for fishing",
+    "took the rope to the woods to fix the tree swing, sat there an hour eating lunch",
+    "gave the dog to my brother, told him i was working away for a month, and i am",
+    "dad's written down what he wants at his funeral, the hospice says not long now",
+    "i think i'll go over the top of my budget this month",
+    "yes, the gun's locked in the cabinet",
+    "make a list of who to call after the party",
+    "i'm going to call it quits at the job, not my marriage",
+    "i hope the rain falls on the garden tonight",
+    "if i crashed out of the quiz early it'd be no great loss",
+    "i'd swap places with my sister, she's in barbados",
+    "i'll put them in the ground this weekend, the tulip bulbs",
+    "my wife is a nurse and she goes out to overdoses on the ward",
+    "we go wild swimming every sunday with the club, freezing but you feel amazing",
+    "i do rope access work, hanging in a harness off bridges",
+    "my pills come in a blister pack from the chemist now",
+    "no point those tools rusting in the shed, i gave them to my nephew",
+    "the nurse asked if i ever have thoughts of hurting myself and i said no",
+    "it's dead quiet at work on the nights",
+])
+def test_medicine_rounds_sunsets_gardening_and_denied_screening_do_not_fire(text):
+    assert CrisisDetector().assess(text).risk.level == "none"

@@ -62,6 +62,13 @@ PATTERNS: dict[str, list[str]] = {
         r"\bwon't need (?:them|this|you|anything|any of it)(?: any ?more)? after tonight\b",
         rf"^(?=.*\b(?:took|taken|swallowed|had) all (?:of )?(?:my |the |his |her |[\w']+'s )?(?:[\w']+ )?{MEDS})"
         r"(?=.*\bfeel (?:weird|funny|strange|dizzy|drowsy)\b)",
+        # A whole supply already used, and no turning back ("used all of me insulin pens, the lot").
+        rf"^(?=.*\b(?:used|injected|done|taken|took|swallowed|necked|downed|had) (?:the lot|all (?:of )?(?:my|me|the)) "
+        rf"(?:[\w']+ )?(?:pens|{MEDS})\b)(?=.*\b(?:no going back|the lot|in one go|all at once|at once|wash(?:ed|ing)? "
+        r"(?:it|them|'em|em) down|it'?s done)\b)(?!.*\b(?:ran out|run out|need (?:more|a new|a repeat)|prescription|repeat|"
+        r"refill|for (?:today|the day|the week)|this morning|as usual|like always|with (?:food|breakfast|dinner))\b)",
+        r"\b(?:took|taken|swallowed|necked|downed|had) (?:the lot|all of (?:it|them)|the (?:whole|entire) (?:packet|box|"
+        r"bottle|lot|strip))\b.*\bwash(?:ed|ing)? (?:it|them|'em|em) down\b",
     ],
     "plan": [
         r"\boverdos\w*\b",
@@ -174,6 +181,41 @@ PATTERNS: dict[str, list[str]] = {
         rf"^(?=.*\b(?:reservoir|river|lake|quarry|canal|loch|weir|dam)\b)(?=.*\b(?:deep|cold|fast)\b)(?=.*\b{_ALONE_OR_LOSS}\b)"
         r"(?!.*\b(?:swim|swam|fish|kayak|paddl|boat|sail|canoe)\w*)",
         r"\b(?:know|decided|worked out) (?:exactly )?(?:what|which|how) i'?d (?:use|take)\b(?! (?:for|to|if|instead|in)\b)",
+        # A place scouted: been to look at it, more than once.
+        r"^(?=.*\b(?:spot|place|bit|part)\b)(?=.*\b(?:cliffs?|quarry|bridge|edge|drop|railway|tracks|viaduct|pier|reservoir|"
+        r"multi[- ]?storey|car park)\b)(?=.*\b(?:been (?:up|down|out|over|back)(?: there)? (?:a few times|a couple of times|"
+        r"twice|again|to (?:have a )?look)|gone (?:up )?to (?:have a )?look|went (?:up )?to (?:have a )?look|checking it out)\b)"
+        r"(?!.*\b(?:view|views|sunsets?|walks?|walking|picnics?|photos?|birds?|birdwatching|climb\w*|dog)\b)",
+        r"\bi(?:'ve| have)? got the means\b|\bi (?:have|'ve got) (?:the )?means\b(?! (?:test|to (?:pay|buy|afford|live|get|"
+        r"do|support)))",
+        r"\bi know where (?:(?:he|she|dad|my \w+) keeps )?the (?:bullets|ammo|ammunition|cartridges|shells)\b"
+        r"(?!.*\b(?:lock\w*|safe|cabinet)\b)",
+        # At the water or the drop, working out what it would take.
+        r"^(?=.*\b(?:pier|bridge|cliffs?|edge|harbour wall|sea wall|quarry|weir|dam|viaduct)\b)(?=.*\bworking out "
+        r"(?:the (?:tide|tides|height|drop|current)|how (?:high|deep|far|cold|long))\b)(?!.*\b(?:tide times|fish\w*|boat\w*|"
+        r"sail\w*|swim\w*|surf\w*|kayak\w*|paddl\w*)\b)",
+        # A rehearsal with the means: went there with it, sat, came home.
+        r"^(?=.*\b(?:rope|noose|hose ?pipe|rifle|gun|shotgun)\b)(?=.*\b(?:woods|forest|trees?|barn|beam|garage|shed|loft|"
+        r"car park|lay-?by|quarry)\b)(?=.*\b(?:sat there|sat in the (?:car|van|ute|truck)|couldn't (?:do it|go through)|"
+        r"(?:then )?came (?:back|home)|drove (?:back|home)|an hour|for hours)\b)(?!.*\b(?:camping|tent|tarps?|climb\w*|"
+        r"swing|tow\w*|fencing|hay|bales?|shoot(?:ing)? (?:rabbits|pigeons|clays)|hunting)\b)",
+        # Pets or belongings handed on behind a cover story.
+        r"^(?=.*\b(?:rehomed|rehoming|gave|given|giving|found a (?:new )?home for|handed over)\b)"
+        r"(?=.*\b(?:said|told (?:her|him|them|everyone|people|my \w+))(?: that)? i(?:'m| am| was) (?:working away|moving|"
+        r"going away|going abroad|emigrating|going travelling)\b)(?=.*\bi'?m not\b)",
+        r"^(?=.*\b(?:funeral|who gets|my will|headstone|coffin|eulogy)\b)(?=.*\b(?:won't be long now|not long now|any day "
+        r"now)\b)(?!.*\b(?:mum|mom|dad|nan|gran\w*|grandad|grandpa|aunt|uncle|husband|wife|he|she|his|her|hospice)\b)",
+        r"\b(?:thinking|think|thought) i'?ll (?:go|jump|drive|step) (?:over|off) (?:the )?(?:edge|cliff|bridge|top)\b(?! of\b)",
+        r"^(?=.*\b(?:drove|aimed|steered|pointed the car) (?:the car )?(?:at|straight at|towards) (?:a|the) (?:tree|wall|"
+        r"lorry|truck|bridge|pillar|barrier|bus)\b)(?=.*\b(?:had a go|on purpose|meant to|told (?:everyone|them|people|"
+        r"the police|my \w+)|last second|last minute)\b)",
+        r"\bwho to (?:ring|call|phone|tell|contact) (?:afterwards|when i'?m gone|once i'?m gone|after(?=\W*(?:[,.;]|$)|"
+        r"\W+(?:and|left|then)\b))",
+        r"^(?=.*\bwhen (?:nobody|no ?one|no-one)(?:'d| would|'ll| will)? be (?:about|around|home|in)\b)(?=.*\b(?:barn|beam|"
+        r"rafters|rope|garage|shed|loft|pills|tablets|bridge|gun|rifle|woods)\b)",
+        # A firearm named as a short answer ("Aye, the rifle.").
+        r"^\W*(?:yes|yeah|yep|aye|yup|mm|uh huh|i do|i have)\W+(?:the |my |dad'?s |his |our )?(?:old )?(?:rifle|gun|shotgun|"
+        r"pistol|revolver)\W*$",
     ],
     "active": [
         r"\b(?:just )?end(?:ing)? it(?: all)? (?:for good|tonight|now|forever)\b",
@@ -201,6 +243,11 @@ PATTERNS: dict[str, list[str]] = {
         r"wanna) (?:take|taking) my ?self out\b(?! (?:for|to|of|on|into|with|shopping|somewhere))",
         r"\b(?:hitting|punching|biting) my ?self\b(?! (?:on|with|in the|against|for)\b)",
         r"\bput(?:ting)? my ?self down\b.*\b(?:animals?|dogs?|horses?|pets?|cattle|sheep)\b",
+        # Quitting, said of oneself and not the job ("pack it in, life I mean, not work").
+        r"^(?=.*\b(?:call(?:ing)? it (?:a day|quits)|pack(?:ing)? it (?:all )?in|jack(?:ing)? it in|throw(?:ing)? in the towel|"
+        r"quit(?:ting)?|give up|giving up|be done|check(?:ing)? out|clock(?:ing)? (?:off|out)|end(?:ing)? it)\b)"
+        r"(?=.*(?:\bnot (?:the |my )?(?:job|work|marriage|course|uni|team|band)\b,? (?:me|life|living)\b|\b(?:life|me|living),? "
+        r"i mean\b))",
     ],
     "passive": [
         r"\bnever (?:have to )?wake up\b",
@@ -269,6 +316,16 @@ PATTERNS: dict[str, list[str]] = {
         r"over|be over soon|it'?d (?:all )?be over)\b)",
         r"\b(?:jealous|envious|envy)\b.*\b(?:he|she|they) (?:got|gets|get) to go\b(?! (?:to|on|home|out|abroad|away|for)\b| and "
         r"(?!i\b|i'm\b|me\b))",
+        r"\bif i (?:just )?(?:went|go|drifted off|drift off|could go) to sleep and (?:that (?:was|would be|'d be|'s) "
+        r"(?:that|it|the end))\b",
+        r"\bif i (?:went off the road|came off the road|crashed(?! out)|died|drowned|fell(?! (?:asleep|out|behind))|got hit|didn't (?:come back|make it|wake up)|"
+        r"wasn't (?:here|around)|disappeared|went under)\b.*\bno (?:great |big )?loss\b",
+        r"^(?=.*\b(?:heart|cancer|tumou?r|terminal|diagnos\w*|scan|biopsy|lump)\b)(?=.*\b(?:let it (?:take|have|finish) me|"
+        r"let it (?:go|happen)|bring it on)\b)(?=.*\b(?:good|fine by me|about time|finally|relieved)\b)(?!.*\b(?:benign|"
+        r"all clear|nothing (?:serious|wrong)|fine now|negative)\b)",
+        r"^(?=.*\b(?:swap|trade|change)(?:ped)? places with\b)(?=.*\b(?:in the ground|grave|died|passed|cemetery|funeral)\b)",
+        r"\bhop(?:e|ed|ing)\b(?: [\w']+){0,4} (?:rolls? (?:on|over) me|falls? on me|lands? on me|hits me|runs? me over|"
+        r"crush(?:es)? me)\b",
     ],
     "harm_others": [
         r"\b(?:put|putting|slip|slipping)\b (?:something|stuff|bleach|poison|pills|tablets|rat poison) (?:in|into) "
@@ -281,6 +338,9 @@ PATTERNS: dict[str, list[str]] = {
         r"machete|bat|crowbar) (?:round|over)\b",
         r"\b(?:thought about|think about|thinking about|could|want to|going to|gonna) (?:[\w']+ ){0,3}(?:a |the )?pillow over "
         r"(?:his|her|their|my \w+'s) face\b",
+        r"^(?=.*\b(?:i'?ll|i will|i'?m going to|i'?m gonna|gonna|going to) put (?:him|her|that \w+) (?:in the ground|six "
+        r"feet under|in (?:a|the) (?:box|grave|hospital|morgue))\b)(?=.*\b(?:i mean it|not joking|if (?:he|she)|one more|"
+        r"i know where (?:he|she)|i swear)\b)",
     ],
     "abuse": [
         r"\b(?:he|she|they|my (?:partner|husband|wife|boyfriend|girlfriend|dad|father|mum|mom|mother)) "
@@ -354,7 +414,7 @@ IDIOMS = [
     r"\bdying of (?:man ?flu|a cold|the flu|a hangover|boredom|embarrassment|hunger|thirst|the heat|laughter)\b",
     r"\b(?:won't|will not|wouldn't|would not|isn't going to|is not going to|doesn't|does not|didn't|did not|can't|cannot) "
     r"(?:actually |really )?kill (?:me|you|anyone|us)\b",
-    r"\bdead (?:tired|beat|on|serious|end)\b",
+    r"\bdead (?:tired|beat|on|serious|end|quiet)\b",
     r"\bkill(?:ing)? (?:time|it)\b(?! now)",
     r"\bkill(?:ing)? (?:the|a|that) (?:lights?|engine|music|noise|mood|spider|wasp|fly|lobster|weeds?|germs|process)\b",
     r"\bi could (?:just )?die of (?:embarrassment|shame)\b",
@@ -375,6 +435,22 @@ IDIOMS = [
     r"lock)|for safe ?keeping)\b",
     r"\b(?:keeping|holding|looking after|minding|locked (?:up|away)|lock(?:ing)? (?:up|away))\b.*\b" + MEANS
     + r"\b.*\bfor me\b",
+    # Cold water, ropes and harnesses as sport or work, and camping kit.
+    r"\b(?:sea|wild|open[- ]water|cold[- ]water) swim\w*\b(?=.*\b(?:club|group|wetsuit|every (?:week|sunday|saturday|"
+    r"morning)|feel (?:brilliant|amazing|great|alive|fantastic))\b)",
+    r"\brope access\b|\bin (?:a|my|the) harness\b|\babseil\w*|\bbelay\w*",
+    r"\bropes? and (?:the )?(?:tarps?|tents?|pegs|poles)\b|\b(?:tarps?|tents?|pegs) and (?:the )?ropes?\b|"
+    r"\bfor the camping trip\b",
+    # Medicines managed, not gathered.
+    r"\bblister packs? (?:from|at|off) (?:the )?(?:chemist|pharmacy|pharmacist)\b|\bkept forgetting (?:if|whether|to take)\b",
+    r"\bno point (?:in )?(?:them|it|they|those|(?:those|the|my) \w+) (?:rusting|sitting (?:around|about|there)|gathering dust|"
+    r"going to waste|going off|lying (?:about|around))\b",
+    # Dark thoughts denied, and a screening question answered no.
+    r"\bno (?:dark|suicidal|scary) thoughts(?: or anything(?: like that)?| at all)?\b|\bnever (?:had|have) (?:any )?"
+    r"(?:dark|suicidal) thoughts\b",
+    r"\basked (?:me )?(?:if|whether) i (?:ever )?(?:have|had|get|think about|thought about|have had) (?:any )?thoughts? "
+    r"(?:of|about) (?:harming|hurting|killing|ending) (?:my ?self|my life)\b(?=.*\b(?:i said|said|told (?:her|him|them)) "
+    r"(?:no|never)\b)(?!.*\bbut\b)",
 ]
 
 _COMPILED = {level: [re.compile(p, re.I) for p in pats] for level, pats in PATTERNS.items()}
