@@ -194,3 +194,11 @@ def test_a_tense_voice_reaches_the_router():
     say(e, "A two.")
     plan = e.plan("I can't calm down.", TurnContext(stress=0.9))
     assert seen == [0.9] and plan.state.modality == "quick_help"
+
+
+def test_a_hedged_answer_to_the_screener_takes_the_level_up():
+    for answer in ["Every night.", "I don't know.", "Aye.", "Pills."]:
+        e = engine(resources=RESOURCES)
+        say(e, "Hi.")
+        say(e, "I want to die.", risk="passive")
+        assert say(e, answer, risk="passive").raises == "active", answer

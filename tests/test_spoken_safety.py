@@ -93,6 +93,21 @@ def test_passive_ideation_at_turn_six_of_cbt_switches_to_the_screener_and_a_save
     assert read.returncode == 0 and "sister" in read.stdout and "988" in read.stdout, read
 
 
+HOPELESS_THEN_A_SHORT_YES = [
+    ("Hello.", GAP),
+    ("Everything feels hopeless lately, I can't see the point of any of it.", SCRIPT_GAP),
+    ("Yeah, sometimes.", SCRIPT_GAP),
+]
+
+
+def test_a_short_yes_to_the_gentle_question_after_hopelessness_starts_the_screener(tmp_path):
+    turns = [e for e in run_cli(tmp_path, "hopeless", HOPELESS_THEN_A_SHORT_YES) if e["type"] == "turn"]
+    assert turns[1]["risk"] == "watch" and "not wanting to be alive" in turns[1]["assistant_text"], turns[1]
+    third = turns[2]
+    assert third["risk"] == "passive" and third["step"] == "thoughts", third  # heard with the question it answers
+    assert "thoughts of killing yourself" in third["assistant_text"]
+
+
 IMMINENT = [("Hello.", GAP), ("I have already taken all of my pills, I am going to die tonight.", 25.0)]
 
 

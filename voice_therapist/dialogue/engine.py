@@ -154,7 +154,7 @@ class SessionEngine:
         exits = (not missing and turns >= step.exit.min_turns) or turns >= step.exit.max_turns
         state = replace(state, slots=slots, turns_in_step=turns, retry=bool(missing) and not exits)
         raises = step.raises if step.raises and any(
-            slots.get(name) == "yes" for name, kind in step.slots.items() if kind == "yes_no") else None
+            slots.get(name) == "yes" for name, kind in step.slots.items() if kind == "risk_yes_no") else None
 
         if named and state.phase == WORKING and named != state.modality:
             state, routed = self._enter_modality(state, named), (named, 1.0)

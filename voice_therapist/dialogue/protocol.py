@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 PROTOCOL_DIR = Path(__file__).resolve().parent.parent.parent / "protocols"
-Extractor = Literal["utterance", "rating", "yes_no", "distortion", "balanced_thought"]
+Extractor = Literal["utterance", "rating", "yes_no", "risk_yes_no", "distortion", "balanced_thought"]
 # Values the engine provides besides slots: see engine.TEMPLATE_VALUES.
 ENGINE_VALUES = {
     "reflection", "outcome", "distortion_title", "distortion_explanation", "distortion_question",
@@ -72,8 +72,8 @@ class Step(_Strict):
         unknown = [s for s in self.exit.requires if s not in self.slots]
         if unknown:
             raise ValueError(f"step {self.id!r} requires slots it does not fill: {', '.join(unknown)}")
-        if self.raises and "yes_no" not in self.slots.values():
-            raise ValueError(f"step {self.id!r} raises the crisis level on a yes, but asks no yes/no question")
+        if self.raises and "risk_yes_no" not in self.slots.values():
+            raise ValueError(f"step {self.id!r} raises the crisis level on a yes, but asks no risk_yes_no question")
         return self
 
 

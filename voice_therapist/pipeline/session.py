@@ -285,7 +285,7 @@ class VoiceSession:
             return
         # The words and the voice are read side by side; the voice can only add a gentle check-in.
         assessment, (stress, features) = await asyncio.gather(
-            self.models.run_blocking(self.crisis.assess, text),
+            self.models.run_blocking(self.crisis.assess, text, self._last_reply_heard()),
             self.models.run_blocking(self.prosody.measure, record.transcriber.audio, len(text.split())))
         assessment = self.crisis.with_stress(assessment, stress.score)
         record.prosody = (stress, features)
@@ -385,6 +385,10 @@ class VoiceSession:
         self._minor = bool(snapshot["minor"])
         self._elapsed_before_s = float(snapshot["elapsed_s"])
         self._emit(Resumed(session_id=str(self.session_id), turns=self._turns_committed, step=self.engine.state.step))
+
+    def _last_reply_heard(self) -> str:
+        """The assistant's last reply as far as it was heard (an interrupted one is cut where it stopped)."""
+        return self.history[-1]["content"] if self.history and self.history[-1]["role"] == "assistant" else ""
 
     def _llm_history(self) -> list[dict[str, str]]:
         turns = self.cfg.session.history_turns

@@ -21,6 +21,7 @@ from .levels import LEVELS, SEPARATE, rank
 from .lexicon import neutralized, scan
 from .linear_classifier import LinearCrisisModel
 from .ngram_classifier import NgramNaiveBayes
+from .risk_answers import answered_level
 from .semantic import SemanticCrisisModel
 
 SAFETY_DIR = Path(__file__).resolve().parent.parent.parent / "protocols" / "safety"
@@ -112,7 +113,10 @@ class CrisisDetector:
             return "none", posteriors.get(label, 0.0)
         return label, posteriors[label]
 
-    def assess(self, text: str) -> Assessment:
+    def assess(self, text: str, asked: str = "") -> Assessment:
+        """`asked` is what the assistant said just before, as the person heard it: a short "yes"
+        to a question about risk is a disclosure ("Sometimes." after "Have you had thoughts of
+        killing yourself?")."""
         reasons: set[str] = set()
         found: list[str] = []
         strength: dict[str, float] = {}
@@ -154,6 +158,10 @@ class CrisisDetector:
             if verdict.level != "none" and seconded:
                 note(verdict.level, verdict.probability)
                 reasons.add(f"linear:{verdict.level}:{verdict.probability:.2f}")
+        answered = answered_level(asked, text)
+        if answered is not None:
+            note(answered, 1.0)
+            reasons.add(f"answer:{answered}")
         own = set(found)  # what this utterance says by itself, before context is added
         if self._recent:
             joined = " ".join([*self._recent, text])
