@@ -32,7 +32,7 @@ def main() -> None:
     models = load_models(load_protocols(), SentenceEmbedder())
     spoken = spoken_set(ROOT / "tests" / "data" / args.set, models)
     ordinary = ordinary_false_positives(ROOT / "tests" / "data" / "routing_eval.jsonl", models)
-    answers = ordinary_false_positives(ROOT / "tests" / "data" / "session_answers.jsonl", models)
+    answers = ordinary_false_positives(ROOT / "tests" / "data" / "session_answers2.jsonl", models)
     reddit = None if args.no_reddit else reddit_users(models)
     print(f"| spoken-style set (tests/data/{args.set}) | value | target |\n|---|---|---|")
     print(f"| lines | {spoken['n']} | >= 300 |")
@@ -44,7 +44,7 @@ def main() -> None:
     print(f"| ms per utterance, median / max | {spoken['ms_median']} / {spoken['ms_max']} | <= 5 |")
     print(f"| ordinary talk flagged passive or above (routing_eval, {ordinary['n']} lines) | {ordinary['passive_or_above']} | |")
     print(f"| ordinary talk flagged watch | {ordinary['watch']} | |")
-    print(f"| answers to the protocols' questions flagged passive or above (session_answers, {answers['n']} lines) | "
+    print(f"| answers to the protocols' questions flagged passive or above (session_answers2, {answers['n']} lines) | "
           f"{answers['passive_or_above']} | |")
     if reddit:
         print("\n| Reddit C-SSRS, per user | value |\n|---|---|")

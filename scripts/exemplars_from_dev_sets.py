@@ -20,7 +20,9 @@ DEV_SETS = ["crisis_eval.jsonl", "crisis_test.jsonl", "crisis_holdout.jsonl", "c
             "crisis_holdout3.jsonl", "crisis_holdout4.jsonl", "crisis_holdout5.jsonl", "crisis_holdout6.jsonl",
             "crisis_holdout7.jsonl", "crisis_holdout8.jsonl", "crisis_holdout9.jsonl", "crisis_holdout11.jsonl",
             "crisis_holdout12.jsonl"]
-NEVER = {"crisis_holdout10.jsonl", "crisis_holdout13.jsonl", "crisis_holdout14.jsonl", "session_answers.jsonl"}  # the honest measurements
+# The honest measurements. session_answers.jsonl was read too (its errors taught the `none`
+# exemplars about a problem "gone" in the miracle morning); it is not a crisis set, so never copied.
+NEVER = {"crisis_holdout10.jsonl", "crisis_holdout13.jsonl", "crisis_holdout14.jsonl", "session_answers2.jsonl"}
 TARGET = ROOT / "protocols" / "safety" / "crisis_exemplars_dev_sets.yaml"
 LEVEL_ORDER = ["none", "watch", "passive", "active", "plan", "imminent", "harm_others", "abuse"]
 

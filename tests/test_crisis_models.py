@@ -35,7 +35,7 @@ NEW_ORDINARY = [
 
 
 # The sets that still measure the detector honestly (tests/data/README.md): never exemplars.
-HONEST_SETS = ["crisis_holdout10.jsonl", "crisis_holdout13.jsonl", "crisis_holdout14.jsonl", "session_answers.jsonl"]
+HONEST_SETS = ["crisis_holdout10.jsonl", "crisis_holdout13.jsonl", "crisis_holdout14.jsonl", "session_answers2.jsonl"]
 DATA = Path(__file__).parent / "data"
 
 
