@@ -23,7 +23,8 @@ FIRST_PERSON_RISK = re.compile(
 _FRAMES: list[tuple[re.Pattern, re.Pattern]] = [
     # Work, study, someone else's story, a film or a song: the crisis words are its subject.
     (re.compile(
-        r"(?:\bi'?m an?|\bi am an?|\bi work as an?|\bas an?|'s an?|\b(?:is|was) an?) (?:nurse|pharmacist|paramedic|doctor|medic|gp|carer|care worker|"
+        r"(?:\bi'?m an?|\bi am an?|\bi work as an?|\bas an?|'s an?|\b(?:is|was) an?) "
+        r"(?:nurse|pharmacist|paramedic|doctor|medic|gp|carer|care worker|"
         r"counsell?or|therapist|psychologist|psychiatrist|social worker|police officer|firefighter|first aider|"
         r"researcher|lecturer|teacher|journalist|volunteer|pharmacy tech\w*|pharmacy assistant|dispenser|"
         r"(?:healthcare|care) assistant|vet nurse|vet)\b|\bi work (?:in|at|on|for)\b|\ba (?:and|&) e\b|"

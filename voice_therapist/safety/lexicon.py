@@ -318,8 +318,9 @@ PATTERNS: dict[str, list[str]] = {
         r"(?!i\b|i'm\b|me\b))",
         r"\bif i (?:just )?(?:went|go|drifted off|drift off|could go) to sleep and (?:that (?:was|would be|'d be|'s) "
         r"(?:that|it|the end))\b",
-        r"\bif i (?:went off the road|came off the road|crashed(?! out)|died|drowned|fell(?! (?:asleep|out|behind))|got hit|didn't (?:come back|make it|wake up)|"
-        r"wasn't (?:here|around)|disappeared|went under)\b.*\bno (?:great |big )?loss\b",
+        r"\bif i (?:went off the road|came off the road|crashed(?! out)|died|drowned|fell(?! (?:asleep|out|behind))|"
+        r"got hit|didn't (?:come back|make it|wake up)|wasn't (?:here|around)|disappeared|went under)\b.*"
+        r"\bno (?:great |big )?loss\b",
         r"^(?=.*\b(?:heart|cancer|tumou?r|terminal|diagnos\w*|scan|biopsy|lump)\b)(?=.*\b(?:let it (?:take|have|finish) me|"
         r"let it (?:go|happen)|bring it on)\b)(?=.*\b(?:good|fine by me|about time|finally|relieved)\b)(?!.*\b(?:benign|"
         r"all clear|nothing (?:serious|wrong)|fine now|negative)\b)",
