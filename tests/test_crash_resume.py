@@ -20,7 +20,9 @@ pytestmark = pytest.mark.speech
 HOPELESS = "I feel hopeless, like nothing will ever get better."
 BEFORE_CRASH = CBT[:4] + [HOPELESS] + CBT[4:]  # killed after the fifth turn, with more still to say
 KILL_AFTER_TURNS = 5
-AFTER_RESTART = [CBT[4], CBT[5]]
+# The hopeless line was answered with the watch question ("Has anything like that been on your
+# mind?"); the person answers it, then goes on.
+AFTER_RESTART = ["No, nothing like that.", CBT[4], CBT[5]]
 
 
 def start_session(tmp_path, name, lines, log_level="INFO"):

@@ -94,3 +94,9 @@ def test_a_level_left_out_of_the_crisis_exemplar_file_is_named(tmp_path):
     path.write_text(source[:start] + source[end:], encoding="utf-8")
     with pytest.raises(ProtocolError, match="levels without exemplars: harm_others"):
         load_models(load_protocols(), paths=(path,))
+
+
+def test_a_greeting_on_a_returning_visit_is_not_risk(models):
+    """The n-gram model heard abuse in "me again" ("he hit me again"); that must not second the
+    linear layer's suicide-scale verdict."""
+    assert CrisisDetector(models).assess("Hi, it's me again.").risk.level == "none"

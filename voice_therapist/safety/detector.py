@@ -154,7 +154,12 @@ class CrisisDetector:
             verdict = self.linear.verdict(vector)
             # It counts only when a second layer also hears risk: alone it flagged one in eight
             # hard negatives of a new author's set and caught no risk line the others missed.
-            seconded = found or level != "none" or (near is not None and near.level != "none")
+            # The second layer must hear the same kind of risk: the n-gram model's "abuse" for
+            # "Hi, it's me again" ("hit me again") once seconded the linear layer's "imminent".
+            def same_path(other: str) -> bool:
+                return other != "none" and (other in SEPARATE) == (verdict.level in SEPARATE)
+
+            seconded = found or same_path(level) or (near is not None and same_path(near.level))
             if verdict.level != "none" and seconded:
                 note(verdict.level, verdict.probability)
                 reasons.add(f"linear:{verdict.level}:{verdict.probability:.2f}")
