@@ -95,6 +95,11 @@ def ordinary_talk(protocols, distortions_file: Path) -> list[str]:
             + [e for v in thoughts.distortions.values() for e in v.exemplars] + thoughts.none.exemplars)
 
 
+def _same_kind(heard: str, level: str) -> bool:
+    """`heard` is risk of the same kind as `level`: both on the suicide scale, or both a separate path."""
+    return heard != "none" and (heard in SEPARATE) == (level in SEPARATE)
+
+
 class CrisisDetector:
     def __init__(self, models: CrisisModels = CrisisModels()):
         self.model = models.ngram
@@ -156,10 +161,8 @@ class CrisisDetector:
             # hard negatives of a new author's set and caught no risk line the others missed.
             # The second layer must hear the same kind of risk: the n-gram model's "abuse" for
             # "Hi, it's me again" ("hit me again") once seconded the linear layer's "imminent".
-            def same_path(other: str) -> bool:
-                return other != "none" and (other in SEPARATE) == (verdict.level in SEPARATE)
-
-            seconded = found or same_path(level) or (near is not None and same_path(near.level))
+            seconded = found or _same_kind(level, verdict.level) or (
+                near is not None and _same_kind(near.level, verdict.level))
             if verdict.level != "none" and seconded:
                 note(verdict.level, verdict.probability)
                 reasons.add(f"linear:{verdict.level}:{verdict.probability:.2f}")
