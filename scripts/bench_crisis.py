@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from voice_therapist.bench.crisis import ordinary_false_positives, reddit_users, spoken_set
+from voice_therapist.blas_threads import limit_blas_threads
 from voice_therapist.dialogue.protocol import load_protocols
 from voice_therapist.nlp.embedder import SentenceEmbedder
 from voice_therapist.safety.detector import load_models
@@ -29,6 +30,7 @@ def main() -> None:
                              "crisis_holdout10.jsonl (never read), or one of the development sets; "
                              "tests/data/README.md says what each can still tell")
     args = parser.parse_args()
+    limit_blas_threads()  # as the voice processes run it
     models = load_models(load_protocols(), SentenceEmbedder())
     spoken = spoken_set(ROOT / "tests" / "data" / args.set, models)
     ordinary = ordinary_false_positives(ROOT / "tests" / "data" / "routing_eval.jsonl", models)

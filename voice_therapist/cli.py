@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from .audio.pcm import AudioFormatError
+from .blas_threads import limit_blas_threads
 from .cli_storage import COMMANDS as STORAGE_COMMANDS
 from .cli_storage import add_storage_commands, run_storage_command
 from .config import Config, ConfigError, load_config
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in STORAGE_COMMANDS:
             return run_storage_command(args, cfg)
         limit_malloc_arenas()
+        limit_blas_threads()
         protocols = load_protocols()
         if args.command == "classify":
             return _classify_crisis(args.conversation) if args.what == "crisis" else _classify(args.what)
