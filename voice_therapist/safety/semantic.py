@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..nlp.embedder import SentenceEmbedder
+from ..nlp.exemplar_index import ExemplarIndex
 
 # Chosen on the development set (tests/data/crisis_eval.jsonl), never on the blind test set:
 # the nearest exemplar must be this close, and this much closer than the nearest ordinary line.
@@ -37,7 +38,9 @@ class SemanticCrisisModel:
         self.texts = [text for texts in exemplars.values() for text in texts]
         self.labels = np.array([label for label, texts in exemplars.items() for _ in texts])
         self.matrix = embedder.embed_exemplars(self.texts)
-        self._none = self.labels == "none"
+        none = self.labels == "none"
+        self._index = ExemplarIndex(self.matrix, {"risk": np.flatnonzero(~none), "none": np.flatnonzero(none)},
+                                    embedder.cache.directory / "models")
 
     def vector(self, text: str) -> np.ndarray | None:
         """The utterance's embedding, or None when it is too short to judge."""
@@ -46,12 +49,12 @@ class SemanticCrisisModel:
     def nearest(self, vector: np.ndarray | None) -> Nearest:
         if vector is None:
             return Nearest("none", 0.0, "", False)
-        similarities = self.matrix @ vector
-        risky = np.where(self._none, -np.inf, similarities)
-        best = int(np.argmax(risky))
-        similarity = float(similarities[best])
+        found = self._index.nearest(vector)
+        if "risk" not in found:
+            return Nearest("none", 0.0, "", False)
+        best, similarity = found["risk"]
         if similarity < MIN_SIMILARITY:
             return Nearest("none", similarity, "", False)
-        nearest_ordinary = float(similarities[self._none].max()) if self._none.any() else -1.0
+        nearest_ordinary = found["none"][1] if "none" in found else -1.0
         return Nearest(str(self.labels[best]), similarity, self.texts[best],
                        clear=similarity - nearest_ordinary >= MARGIN_OVER_NONE, nearer=similarity >= nearest_ordinary)
