@@ -424,3 +424,129 @@ def test_patterns_from_the_fourteenth_authors_set_work_on_new_phrasings(text, le
 ])
 def test_medicine_rounds_sunsets_gardening_and_denied_screening_do_not_fire(text):
     assert CrisisDetector().assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text,level", [
+    ("the rifle's under my chin and i'm sat in the truck", "imminent"),
+    ("i've got dad's pistol against my head right now", "imminent"),
+    ("i've swallowed every pill i could find in the bathroom", "imminent"),
+    ("took all the tablets in the house about twenty minutes ago", "imminent"),
+    ("i lie awake working out how i'd do myself in", "active"),
+    ("i'm a pharmacist and i keep thinking about using my knowledge on myself", "active"),
+    ("i've figured out the dose it would take, i've thought it all through", "plan"),
+    ("i've paid off the car and written the passwords down so it's easy for them after.", "plan"),
+    ("i know exactly which weedkiller would do it, there's a tub in the shed", "plan"),
+    ("gave my guitar to my nephew, i won't be needing it where i'm going", "plan"),
+    ("i've chosen the beam in the garage", "plan"),
+    ("brought my uncle's shotgun home, told him it was for the pigeons, it isn't", "plan"),
+    ("they said the growth was benign and honestly i felt let down", "passive"),
+    ("my grandad died in his sleep, i'm envious, i want to go like that now", "passive"),
+    ("the voices say my brother's poisoning me and i have to kill him first", "harm_others"),
+    ("i've got a knife and i know his address, he won't see christmas", "harm_others"),
+    ("my husband pressed a knife against my throat last night", "abuse"),
+    ("my boyfriend locks me in the bathroom when he's drunk", "abuse"),
+])
+def test_patterns_from_the_sixteenth_authors_set_work_on_new_phrasings(text, level):
+    """Patterns written from the errors of crisis_holdout14, tried on new phrasings."""
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text", [
+    "there's a gun to my head at work with these deadlines",
+    "i've taken every tablet the doctor gave me, right on time, all week",
+    "i nearly did myself in carrying that wardrobe up the stairs",
+    "i'm a nurse and i use what i know about sleep hygiene on my patients",
+    "the pharmacist worked out the dose for my son's antibiotics",
+    "i've labelled the freezer so it's easy for them after the move",
+    "i know which fertiliser would do it for the roses",
+    "i won't need my winter coat where i'm going, it's spain",
+    "we picked the oak beam for the new kitchen ceiling",
+    "told my brother the rope was for the boat and it was",
+    "the scan came back benign and i was so relieved",
+    "my nan went peacefully at ninety-six, i'd like to go like that when i'm old",
+    "i need to kill the weeds before they take over",
+    "i'll take the bat to the cricket club, my mate won't see the ball coming",
+    "she locked me out of the group chat, so petty",
+    "i've got a plan with the dietitian and the metformin",
+    "i've got a plan for paying off the credit card",
+    "i'm ready to go, the taxi's outside for the airport",
+    "my rifle is locked at the gun club, never at home",
+    "for my exposure homework i stood at the top of the stairs and looked down",
+])
+def test_travel_gun_clubs_diets_and_exposure_homework_do_not_fire(text):
+    assert CrisisDetector().assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "no, i'm not having thoughts of killing myself, i'm just fed up with the landlord",
+    "i'm honestly not suicidal, i'm here because i can't sleep",
+    "i don't have any urges to harm myself, i just want to stop snapping at the kids",
+    "the nurse asked whether i'd ever hurt myself and i told her straight, no",
+    "suicidal thoughts? nope, just tired",
+    "i don't want to die, i want a holiday",
+])
+def test_a_plain_denial_is_not_a_disclosure(text):
+    assert CrisisDetector().assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text,level", [
+    ("i'm not suicidal, but i've been stockpiling my tablets", "plan"),
+    ("i'm not thinking about killing myself right now, but lately it comes back at night", "active"),
+    ("no, i don't have thoughts of suicide, but sometimes i wish i wouldn't wake up", "active"),
+    ("i'm not going to hurt myself tonight, i'll wait till the weekend", "active"),
+])
+def test_a_denial_that_is_taken_back_still_counts(text, level):
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text,level", [
+    ("fifteen years ago i tried to kill myself, i've been well since and i volunteer at a helpline now", "watch"),
+    ("when i was at uni i self-harmed, that's long behind me", "watch"),
+    ("i tried to kill myself years ago and lately the thoughts are back", "plan"),
+    ("i self-harmed a long time ago and i'm still thinking about doing it again", "active"),
+])
+def test_a_past_told_as_over_is_watch_and_a_past_that_is_back_is_not(text, level):
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text", [
+    "a patient overdosed on the ward last night and we got him back",
+    "my cousin had an overdose in march and he's in rehab now",
+    "i'm presenting a paper on overdoses in older adults",
+    "cut myself on a bit of sheet metal, needed a tetanus jab",
+])
+def test_other_peoples_overdoses_and_workshop_cuts_do_not_fire(text):
+    assert CrisisDetector().assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "i swallowed everything in the medicine cupboard ten minutes ago and i'm starting to feel dizzy",
+    "i've cut too deep and it won't stop bleeding, i don't want it to",
+    "sat in the garage with the engine running, i just wanted to say bye",
+    "the pistol's loaded and next to me, i'm sorry",
+    "the belt's round my neck, i just wanted someone to hear me",
+    "i'm stood on the edge of the bridge, i've made my mind up",
+    "i'm walking into the sea right now",
+    "i'm on the railway line and the next train is due in five minutes",
+    "i'm doing it as soon as i hang up, the letters are written",
+    "tonight's the night, the pills are laid out",
+    "i won't be here in the morning",
+    "i'm drinking the weedkiller now",
+    "i'm gonna shoot myself tonight, it's ready",
+])
+def test_acting_now_is_imminent(text):
+    assert CrisisDetector().assess(text).risk.level == "imminent"
+
+
+@pytest.mark.parametrize("text", [
+    "i took all my tablets with breakfast twenty minutes ago and i'm starting to feel better",
+    "i'm in the garage with the engine running, warming the car up before work",
+    "my rifle's loaded for the deer season, we go out tonight",
+    "the rope's up for the kids' swing in the garden",
+    "i'm stood at the edge of the platform waiting for my train to work",
+    "i'm doing it tonight, the presentation, wish me luck",
+    "i won't be here tomorrow, i'm at my sister's in leeds",
+    "we're walking to the sea front now for chips",
+])
+def test_ordinary_lines_with_the_same_words_are_not_imminent(text):
+    assert CrisisDetector().assess(text).risk.level == "none"

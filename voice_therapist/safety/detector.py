@@ -33,6 +33,7 @@ MODEL_THRESHOLD = 0.6  # the model's posterior for a risk level must reach this 
 CONTEXT_TURNS = 3  # the utterance and the two before it are also read as one
 WATCHES_TO_ASK = 3  # hopelessness said this often is treated as a wish to be dead: ask directly
 STRESS_TO_WATCH = 0.8  # a very tense voice alone raises none to watch, never higher
+LINEAR_MIN_WORDS = 6  # shorter, it was sure of nearly anything: "Hi, it's me again." at imminent, 0.99
 MODEL_MIN_WORDS = 4  # under this the model has too little evidence ("Hello." was flagged); the lexicon still reads it
 
 
@@ -155,14 +156,16 @@ class CrisisDetector:
             if near.level != "none" and agreed and (found or not harmless):
                 note(near.level, near.similarity)
                 reasons.add(f"semantic:{near.level}:{near.similarity:.2f}")
-        if vector is not None and self.linear is not None and (found or not harmless):
+        if (vector is not None and self.linear is not None and (found or not harmless)
+                and len(text.split()) >= LINEAR_MIN_WORDS):
             verdict = self.linear.verdict(vector)
             # It counts only when a second layer also hears risk: alone it flagged one in eight
             # hard negatives of a new author's set and caught no risk line the others missed.
             # The second layer must hear the same kind of risk: the n-gram model's "abuse" for
-            # "Hi, it's me again" ("hit me again") once seconded the linear layer's "imminent".
+            # "Hi, it's me again" ("hit me again") once seconded the linear layer's "imminent". The
+            # nearest exemplar seconds only when it is nearer than any ordinary line.
             seconded = found or _same_kind(level, verdict.level) or (
-                near is not None and _same_kind(near.level, verdict.level))
+                near is not None and near.nearer and _same_kind(near.level, verdict.level))
             if verdict.level != "none" and seconded:
                 note(verdict.level, verdict.probability)
                 reasons.add(f"linear:{verdict.level}:{verdict.probability:.2f}")

@@ -37,6 +37,13 @@ _FRAMES: list[tuple[re.Pattern, re.Pattern]] = [
         r"flatmate|patient|client)'?s? (?:(?!i\b|i'|me\b)[\w']+ ){0,8}(?:overdos\w*|self[- ]?harm\w*|suicid\w*)"),
      re.compile(r"\b(?:overdos\w*|suicid\w*|self[- ]?harm\w*|count(?:ing)? (?:out )?(?:tablets|pills)|"
                 r"(?:taken|took) too many (?:pills|tablets))\b")),
+    # Someone else's overdose: "an inmate overdosed in his cell", "we lost a young guy to an overdose".
+    (re.compile(r"\b(?:he|she|they|(?:a|an|the|this|one|some|two|three) (?:young )?(?:lad|guy|man|woman|girl|boy|patient|kid|"
+                r"bloke|inmate|client|resident|prisoner|customer|teenager|student|fella|chap|lass)|my (?:[\w']+ )?(?:buddy|"
+                r"mate|friend|brother|sister|cousin|son|daughter|dad|mum|mom|uncle|aunt|patient|client)|someone|somebody)"
+                r"(?: [\w']+){0,2} (?:overdosed|od'?d|had an overdose)\b|\b(?:lost|found|treated|saved|revived) (?:a|an|the|"
+                r"one|two|three|\w+) (?:[\w']+ ){0,3}(?:to|from|after|with) an? overdose\b|\bcollapsed from an overdose\b"),
+     re.compile(r"\boverdos\w*|\bod'?d\b")),
     # Someone else's words, reported: "my mate rang saying he wanted to end it all".
     (re.compile(r"\b(?:he|she|they|my (?:mate|friend|brother|sister|son|daughter|dad|mum|mom|colleague|cousin|flatmate))"
                 r"(?: [\w']+){0,4} (?:said|saying|says|told me|texted|messaged|rang)\b"),

@@ -6,8 +6,9 @@ Patterns tolerate common speech-recognition splits ("kill my self", "suicide all
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .denials import blank_denials, denies, told_as_past
 from .harmless_frames import strip_harmless
 from .pattern_set import PatternSet
 
@@ -42,7 +43,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:about to|going to|gonna) (?:take|swallow) (?:them|the pills|it all|all of them)\b",
         r"\b(?:pills|tablets|knife|rope|gun) (?:is |are )?(?:in (?:my|front of me)|right here|counted out)\b.*\b(?:now|about to|going to)\b",
         r"\b(?:at|on) the (?:station|platform|tracks|bridge|roof|ledge)\b.*\b(?:going to|gonna|about to) (?:step|jump)\b",
-        rf"\b(?:going to|gonna|about to|ready to) (?:kill {SELF}|end (?:it|my life)|jump|take (?:them|the pills|all))\b"
+        rf"\b(?:going to|gonna|about to|ready to) (?:(?:kill|shoot|hang|drown|gas) {SELF}|end (?:it|my life)|jump|take "
+        r"(?:them|the pills|all))\b"
         r"(?! with\b).*\b(?:now|tonight|right now)\b",
         r"\b(?:i(?:'ve| have) (?:already )?(?:taken|swallowed)) (?:all|a lot of|too many|the whole)\b",
         r"\b(?:standing|sitting) on (?:the|a) (?:edge|ledge|bridge|roof)\b",
@@ -69,6 +71,73 @@ PATTERNS: dict[str, list[str]] = {
         r"refill|for (?:today|the day|the week)|this morning|as usual|like always|with (?:food|breakfast|dinner))\b)",
         r"\b(?:took|taken|swallowed|necked|downed|had) (?:the lot|all of (?:it|them)|the (?:whole|entire) (?:packet|box|"
         r"bottle|lot|strip))\b.*\bwash(?:ed|ing)? (?:it|them|'em|em) down\b",
+        # Already acting: a whole supply taken, and the time since or what it is doing.
+        r"^(?=.*\b(?:took|taken|swallowed|downed|necked|injected|shot up|snorted|drank|drunk|used|had)\b(?: [\w']+){0,3}? "
+        r"(?:all|everything|the (?:whole|entire|lot|rest)|every|a handful|half (?:a|the) (?:box|bottle|packet)|enough)\b)"
+        r"(?=.*\b(?:minutes? ago|an hour ago|starting to feel|feel(?:ing)? (?:really |a bit )?(?:sleepy|weird|funny|drowsy|far "
+        r"away|strange|dizzy|it)|kicking in|it'?s working|let it happen|it'?s done|don'?t (?:call|send|bother)|not calling|"
+        r"waiting for my heart|not (?:gonna|going to) fight|too late|lie down|not get up|washed (?:it|them) down|on top of)\b)"
+        r"(?!.*\b(?:as prescribed|with (?:food|breakfast|dinner)|for (?:the|my) (?:headache|cold|flu|pain|period)|hay ?fever)\b)",
+        r"\bcut (?:really |too |so |very )?deep\b.*\b(?:won'?t stop|not stopping|(?:don'?t|do not) (?:really )?(?:think i )?want "
+        r"(?:it|to stop it|to stop)|lot of blood|bleeding)\b|\b(?:bleeding|blood)\b.*\b(?:won'?t stop|not stopping)\b.*\b(?:don'?t "
+        r"(?:really )?(?:think i )?want (?:it|to)|did it|cut)\b|\bcut (?:my|both) wrists\b.*\b(?:minutes? ago|not stopping|"
+        r"bleeding)\b",
+        r"^(?=.*\b(?:garage|lock-?up)\b)(?=.*\b(?:engine|car|motor)(?:'s| is)? (?:running|on)\b|.*\b(?:with|got) the (?:engine|car) "
+        r"(?:running|on)\b)(?!.*\b(?:warm\w*|defrost\w*|fix\w*|mechanic|tun(?:e|ing)|de-?ic\w*|charg\w*)\b)",
+        r"^(?=.*\b(?:(?:gun|pistol|rifle|shotgun|revolver)(?:'s| is)? (?:loaded|in my (?:lap|hand|mouth)|on my lap|on the table in "
+        r"front of me|next to me|right here|out of the cabinet|ready)|it'?s in the chamber|(?:loaded|holding) (?:the|my|dad'?s|his|"
+        r"her|a|my \w+'s) (?:[\w']+ )?(?:gun|pistol|rifle|shotgun))\b)(?=.*\b(?:now|tonight|done|goodbyes?|this is (?:it|the "
+        r"end)|use it|do it|i'?m sorry|nobody|no one|waiting|going to|gonna|last)\b)(?!.*\b(?:range|club|hunting|shoot(?:ing)? "
+        r"(?:clays|rabbits|pigeons|deer|targets)|season|clean(?:ing)? it)\b)",
+        r"^(?=.*\b(?:(?:rope|belt|cable|noose|cord)(?:'s| is)? (?:already )?(?:up|ready|tied off|(?:round|around) my neck)|"
+        r"(?:belt|rope|cord|cable|noose) (?:round|around) my neck|tied (?:it|the rope|the belt|the cable|the cord) (?:to|off (?:to|"
+        r"on)) the (?:bannister|banister|beam|rafters?|door|hook|loft hatch|scaffold\w*))\b)(?!.*\b(?:climb\w*|boat|sail\w*|"
+        r"tent|washing|swing|harness|gym|belay\w*|tow\w*|dog|horse|washing line|tree ?house)\b)",
+        r"^(?=.*\b(?:i'?m|i am|standing|stood|sat|sitting|parked|climbed)\b(?: [\w']+){0,5} (?:at|on|over|to) (?:the )?(?:very )?"
+        r"(?:edge|ledge|railings?|fence|barrier|top deck|top floor|tracks|platform|harbour wall|sea wall|cliffs?|quarry|balcony|"
+        r"bridge|roof|crane|railway bridge)\b)(?=.*\b(?:going to|gonna|about to|i'?m going|going now|let go|jump|go over|"
+        r"not coming (?:back|down)|made (?:my|up my) mind|this is it|not (?:frightened|scared) (?:any ?more)?|train'?s due|next "
+        r"train|freight|due in|let the handbrake off)\b)(?!.*\b(?:exposure|tour|view|photos?|selfie|fix\w*|repair\w*|paint\w*|"
+        r"clean\w*|inspect\w*|survey\w*|sunset|going to (?:be late|miss|get|have|meet|call)|bus|waiting for (?:my|the) (?:train|"
+        r"bus|mate|friend|lift))\b)",
+        r"\b(?:walking|walk|going|wading|swimming|drive|driving|going straight) (?:out )?in ?to the (?:sea|river|reservoir|lake|"
+        r"water|waves|loch)\b.*\b(?:not coming (?:back|out)|now|right now|tonight|won'?t come back|nothing'?s stopping me|in a "
+        r"minute)\b",
+        r"\b(?:step(?:ping)?|walk(?:ing)?|jump(?:ing)?) (?:out )?(?:in front of|into|onto|out onto) (?:the |a |an |next )?"
+        r"(?:[\w']+ )?(?:train|lorry|truck|artic|bus|traffic|highway|motorway|dual carriageway)\b.*\b(?:now|next|tonight|"
+        r"minutes?|this is it|nobody)\b|\b(?:on|parked on|out on|walked out on) the (?:tracks|railway line|level crossing)\b"
+        r"(?!.*\b(?:work\w*|crew|engineer\w*|maintenance|shift|signal\w*)\b)",
+        r"^(?=.*\bi'?m (?:driving|heading|on my way)\b)(?=.*\b(?:(?:into|off) (?:the |a )?(?:pillar|wall|tree|river|cliff|"
+        r"overpass|bridge|barrier|water|sea|end|edge)|(?:gonna|going to) (?:put it|floor it|drive)|going (?:straight )?in)\b)",
+        r"^(?=.*\bi'?m (?:doing|going to do|gonna do) it (?:now|tonight|today|right now|as soon as|after this|in (?:the next|a few|"
+        r"an hour|about)|within|the minute|once|when)\b)(?=.*\b(?:goodbyes?|sorry|letters?|note|on record|tell (?:my|the) \w+|"
+        r"love (?:them|her|him|you)|don'?t try|talk me out|rope|pills|gun|knife|blade|vial|syringe|ready|laid out|sorted|set up|"
+        r"made (?:up )?my mind|decided|nobody|no one|not calling|done|everything)\b)",
+        r"^(?=.*\b(?:tonight'?s the night|this is it|it'?s happening|i'?m going now|i'?ve (?:already )?started|i'?m not going to "
+        r"be here in the morning)\b)(?=.*\b(?:goodbyes?|sorry|letters?|notes?|on record|tell (?:my|the) \w+|love (?:them|her|"
+        r"him)|don'?t try|talk me out|rope|pills|gun|shotgun|knife|blade|everything(?:'s| is)? (?:ready|set|laid out|sorted|"
+        r"beside me)|laid out|made (?:up )?my mind|decided|not coming back|nobody|no one|can'?t undo|taking them|everything i "
+        r"need)\b)",
+        r"\b(?:won'?t|will not|not going to|not gonna) be (?:alive|here|around) (?:in the morning|tomorrow|by (?:morning|tomorrow))\b"
+        r"(?!.*\b(?:i'?m (?:at|in|away|off|going|staying|working)|at my|at (?:the|a) \w+|away|holiday|trip|work|office|"
+        r"visiting|staying|leave|off|flight|back (?:on|next|in))\b)",
+        r"\bby the time (?:they|you|anyone|someone|somebody|the ambulance|the police) (?:get|gets) here\b.*\b(?:done|over|gone|too "
+        r"late)\b",
+        r"\b(?:drinking|drank|drunk|swallowed|swallowing|taken|took) (?:the |some )?(?:bleach|antifreeze|weedkiller|poison|"
+        r"pesticide|paraquat)\b",
+        r"\b(?:pills|tablets)(?: are| 're)? (?:already )?in my mouth\b|\b(?:taking|swallowing) (?:them|the pills|the tablets) now\b",
+        r"^(?=.*\b(?:already|just) (?:took|taken|swallowed|necked|downed|injected) (?:them|it|the (?:pills|tablets|lot))\b)"
+        r"(?=.*\b(?:minutes? ago|starting to feel|feel(?:ing)? (?:really |a bit )?(?:sleepy|weird|funny|drowsy|far away|strange|"
+        r"dizzy)|don'?t call|let it happen|kicking in)\b)",
+        r"^(?=.*\b(?:in the (?:bath|bathtub)|with the (?:blade|knife|razor|rope|gun|pills))\b)(?=.*\b(?:going to|gonna|about "
+        r"to) do it\b)",
+        # The barrel already in place, said by the person holding it.
+        r"\b(?:(?:shot)?gun|rifle|pistol|revolver|barrel)(?:'s| is)? (?:right )?(?:under my chin|in my mouth)\b|"
+        r"\bi(?:'ve| have|'m| am) (?:got |holding |put )?(?:the |a |my |dad'?s )?(?:shot)?(?:gun|rifle|pistol|barrel) "
+        r"(?:to|against) my (?:head|temple|chin)\b",
+        rf"\b(?:taken|took|swallowed|necked|downed) (?:every|all the|all of the) (?:single )?(?:{MEDS}|pills?|tablets?|"
+        r"capsules?)(?: (?:in|from) (?:the|my) (?:house|home|flat|cupboards?|cabinet|drawer|bathroom|kitchen)| i (?:had|have|"
+        r"could find|'ve got|was saving|'d saved))\b",
     ],
     "plan": [
         r"\boverdos\w*\b",
@@ -86,7 +155,13 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:saving|saved|stockpil\w+|hoard\w*|count(?:ed|ing)?(?: out)?) (?:up )?(?:my |the |all |[\w']+'s )?"
         r"(?:pills|tablets|meds|medication|painkillers|tramadol|codeine|paracetamol|insulin|antidepressants)\b",
         r"\bstep (?:out )?in front of (?:it|a|the) (?:train|bus|truck|express)?\b",
-        r"\b(?:i have|i've got|got) (?:a|the) (?:plan|rope|gun|pills saved)\b",
+        r"\b(?:i have|i've got|got) (?:a|the) (?:rope|gun|pills saved)\b(?!.*\b(?:his|her|their|[\w']+'s) (?:address|house|"
+        r"flat|door)\b|.*\bwon't see\b)",
+        # Not a plan for the diet, the debt or the illness.
+        r"^(?!.*\b(?:diet|budget|debt|revision|exams?|weekend|holiday|wedding|meals?|exercise|gym|doctor|nurse|therapist|pay|"
+        r"sav(?:e|ing)|metformin|insulin|treatment|recovery|business|move|moving|specialist|consultant|diagnos\w*|manageable|"
+        r"dietitian|cheers|thanks|thank you|walked in|coping card|small step|calmer|feel better)\b).*\b(?:i have|i've got|got) "
+        r"(?:a|the) plan\b(?! (?:for|to|with|b|about|of action|in place)\b)",
         r"\b(?:how many|how much) (?:of )?(?:my |these |the )?(?:sleeping )?(?:pills|tablets|paracetamol)\b.*\b(?:too many|enough|kill|die|lethal)\b",
         r"\bwhat (?:bridges?|buildings?|heights?)\b.*\b(?:higher|high|tall)\b",
         rf"^(?=.*\b{_HEIGHT}\b)(?=.*\b{_STRUCTURE}\b)(?=.*\b{_ALONE_OR_LOSS}\b)",
@@ -216,6 +291,24 @@ PATTERNS: dict[str, list[str]] = {
         # A firearm named as a short answer ("Aye, the rifle.").
         r"^\W*(?:yes|yeah|yep|aye|yup|mm|uh huh|i do|i have)\W+(?:the |my |dad'?s |his |our )?(?:old )?(?:rifle|gun|shotgun|"
         r"pistol|revolver)\W*$",
+        r"^(?=.*\b(?:worked out|figured out|calculated) (?:the (?:drugs?|doses?|dosages?|amounts?|quantit(?:y|ies))|how much|"
+        r"what dose)\b)(?=.*\b(?:thought it (?:all )?through|for myself|on myself|would do it|it would take|enough to)\b)",
+        r"\bso (?:it'?s|it is|it'?ll be|it will be|things are|it'?s all) (?:easy|easier|simple|simpler|less work) for (?:them|"
+        r"him|her|everyone|the kids|my \w+)(?: to (?:sort|deal with|find|manage))? (?:after(?:wards)?(?=\W*(?:[,.;!]|$))|"
+        r"when i'?m gone|once i'?m gone)",
+        r"\b(?:know|worked out|figured out|found out) (?:exactly )?(?:which|what|how much) (?:[\w']+ ){0,3}(?:chemicals?|"
+        r"poisons?|pesticides?|weedkillers?|herbicides?|drugs?|pills?|tablets?|meds|medicines?|doses?|fall|drop|height|"
+        r"bridge) (?:would|will|'d|could) do it\b",
+        r"\b(?:won'?t|will not) (?:be )?need(?:ing)? (?:it|them|him|her|this|that|anything|any of (?:it|this|that)|my \w+) "
+        r"(?:where i'?m going|where i'?m headed)\b(?!.*\b(?:spain|abroad|australia|holiday|sun|hot|warm|moving|move|"
+        r"emigrat\w*|travel\w*|trip|beach|job|uni|college|contract|posting|retire\w*)\b)",
+        r"\b(?:picked|chosen|chose|found|sorted|checked) (?:out )?(?:the|a) (?:beam|rafters?|joist|banister)\b(?!.*\b(?:paint\w*|"
+        r"sand\w*|replac\w*|repair\w*|fix(?:ed|ing)? (?:it|the)|oak|timber|builder|joiner|carpenter|renovat\w*|extension|"
+        r"kitchen|woodworm|rot)\b)",
+        # The means brought home behind a cover story ("told him it was for rabbits, it isn't").
+        r"^(?=.*\b(?:(?:shot)?guns?|rifles?|pistols?|pills|tablets|rope|ammo|cartridges|hose ?pipe)\b)(?=.*\b(?:told|said to) "
+        r"(?:him|her|them|everyone|my \w+)(?: that)? (?:it was|it's|they were|they're|i needed (?:it|them)) for\b)"
+        r"(?=.*\b(?:it isn'?t|it's not|it wasn'?t|they'?re not|they aren'?t|they weren'?t|not really|that's not (?:true|why))\b)",
     ],
     "active": [
         r"\b(?:just )?end(?:ing)? it(?: all)? (?:for good|tonight|now|forever)\b",
@@ -229,6 +322,8 @@ PATTERNS: dict[str, list[str]] = {
         # "end it all" as speech recognition hears it
         r"\b(?:want|wanna|wanted|going|gonna|ready|just) (?:to )?(?:and|in) it all\b",
         r"\b(?:hurt|harm|cut)(?:ing)? my ?self\b(?! off\b)",
+        r"\b(?:going to|gonna|want to|wanna|thinking (?:of|about)|about to|tempted to|urges? to) (?:shoot|hang|drown|gas|"
+        r"poison|stab|electrocute) my ?self\b",
         rf"\b(?=hurt|harm|cut){NOT_THREATENED}(?:hurt|harm|cut)(?:ing)? me\b(?! off\b)",
         r"\bself[- ]?harm\w*\b",
         r"\b(?:thoughts? (?:of|about)|think(?:ing)? (?:of|about)|want(?:ed)? to|wanna|considering|urges? to|tempted to) "
@@ -248,6 +343,10 @@ PATTERNS: dict[str, list[str]] = {
         r"quit(?:ting)?|give up|giving up|be done|check(?:ing)? out|clock(?:ing)? (?:off|out)|end(?:ing)? it)\b)"
         r"(?=.*(?:\bnot (?:the |my )?(?:job|work|marriage|course|uni|team|band)\b,? (?:me|life|living)\b|\b(?:life|me|living),? "
         r"i mean\b))",
+        r"\b(?:how (?:i'?d|i would|to|i could|i'?ll)|thinking (?:of|about)|thought (?:of|about)|want(?:ed)? to|wanna|going to|"
+        r"gonna|tempted to|urges? to|could just|might just|should just) (?:just )?do(?:ing)? my ?self in\b",
+        r"\b(?:us(?:e|ing)|turn(?:ing)?) (?:what i know|my (?:training|knowledge|skills|access)|what i(?:'ve| have) learn(?:ed|t))"
+        r"(?: [\w']+){0,3} on my ?self\b",
     ],
     "passive": [
         r"\bnever (?:have to )?wake up\b",
@@ -271,7 +370,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:not|never) (?:to )?wake up\b",
         r"\b(?:don't|do not) want to (?:be here|live|exist|be alive)(?: anymore| any more)?\b",
         r"\bbetter off (?:dead|without me)\b",
-        r"\b(?:i|i've|i have)? ?(?:just |really |still )?(?:want|wanna|wanted|been wanting) to die\b",
+        r"\b(?:i|i've|i have)? ?(?<!don't )(?<!do not )(?<!never )(?:just |really |still )?(?:want|wanna|wanted|"
+        r"been wanting) to die\b",
         r"\bno reason to (?:live|go on)\b",
         r"\b(?:want|wanted) (?:it all )?to (?:end|stop existing|disappear forever)\b",
         r"\b(?:love|like|want|wanna|wish|prefer|rather) (?:to )?(?:just )?not (?:exist|be alive|wake up)\b",
@@ -281,7 +381,12 @@ PATTERNS: dict[str, list[str]] = {
         r"better|easier)\b",
         r"\b(?:came|come|comes) and (?:took|take|takes) me\b.*\b(?:thank you|bring it on|glad|relief|welcome)\b",
         r"\bhop(?:e|ed|ing) (?:a|the) (?:round|bullet|bomb|ied|sniper)\b",
-        r"\b(?:scan|test|results?|biopsy)\b.*\b(?:clear|negative|fine|benign)\b.*\b(?:disappointed|gutted|let down)\b",
+        r"\b(?:scan|test|results?|biopsy|lump|tumou?r|growth|mole|x-?ray|mri|mammogram)\b.*\b(?:clear|negative|fine|"
+        r"benign)\b.*\b(?:disappointed|gutted|let down)\b",
+        # Envying a death and wanting it now, not in old age.
+        r"^(?=.*\b(?:want|wanna|wish i could|i'?d like|hope i) (?:to )?go like (?:that|her|him|them|she did|he did)\b)"
+        r"(?=.*\b(?:jealous|envious|envy|now|soon|can't wait|sooner the better)\b)(?!.*\b(?:when i'?m|when my time|at "
+        r"(?:ninety|a hundred|\d+)|old age|one day|someday|eventually)\b)",
         r"\b(?:welcome it|wouldn't mind|be glad|be happy|not mind)\b.*\b(?:my number (?:came|comes) up|my time (?:came|comes))\b"
         r"(?!.*\b(?:lottery|raffle|draw|bingo|ticket)\b)",
         r"\b(?:an |a )?(?:accident|crash|heart attack|stroke|illness|dying)\b(?: [\w']+){0,4} (?:wouldn't be|would not be|"
@@ -331,7 +436,11 @@ PATTERNS: dict[str, list[str]] = {
     "harm_others": [
         r"\b(?:put|putting|slip|slipping)\b (?:something|stuff|bleach|poison|pills|tablets|rat poison) (?:in|into) "
         r"(?:his|her|their|my [\w' ]{1,30}'s) (?:tea|coffee|drink|food|dinner|meal)\b",
-        r"\b(?:going to|gonna|want to|will) (?:kill|hurt|stab|shoot) (?:him|her|them|my (?:[\w']+ )?" + PEOPLE + r")\b",
+        r"\b(?:going to|gonna|want to|will|need to|have to|got to|gotta) (?:kill|hurt|stab|shoot) (?:him|her|them|my "
+        r"(?:[\w']+ )?" + PEOPLE + r")\b(?! (?:off|with kindness)\b)",
+        # A weapon and the person's address or days numbered.
+        r"^(?=.*\b(?:(?:shot)?gun|rifle|knife|machete|blade|bat|crowbar)\b)(?=.*\b(?:(?:his|her|their) (?:address|house|"
+        r"flat|door)|(?:he|she|they|[a-z]+) (?:won't|will not) see (?:the weekend|tomorrow|christmas|another \w+|next \w+))\b)",
         r"\b(?:going to|gonna|i'll|i will)\b(?: [\w']+){0,12} (?:run (?:him|her|them) over|do (?:him|her|them) in|smash (?:his|her|"
         r"their) (?:face|head) in)\b",
         r"\b(?:tak(?:e|ing)|bring(?:ing)?) (?:the|my) (?:shotgun|gun|rifle|knife|machete|bat|crowbar) (?:round|over)\b.*\b(?:not joking|"
@@ -365,6 +474,12 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:he|she|they|(?:a|the) (?:fella|guy|bloke|man|lad|woman)|loan sharks?)\b.*(?:'ll|\bwill|\bwould|'d|\bis going to|"
         r"'s going to|\bare going to|'re gonna|'s gonna|\bthreatened to|\bthreatening to) (?:break my (?:legs|arms|neck|face|jaw|"
         r"fingers)|smash my (?:face|head)|do me in|stab me|shoot me|burn (?:my|the) (?:house|flat))\b",
+        r"\b(?:he|she|they|my (?:partner|husband|wife|boyfriend|girlfriend|ex|dad|father|mum|mom|mother|stepdad)) "
+        r"(?:held|put|pressed|pointed|holds|puts|presses) (?:a|the|his|her|their) (?:knife|gun|blade|hands?) (?:to|at|against|"
+        r"round|around) my (?:throat|neck|head|face|chest)\b",
+        r"\b(?:he|she|they|my (?:partner|husband|wife|boyfriend|girlfriend|ex|dad|father|mum|mom|mother|stepdad)) "
+        r"(?:locks|locked|keeps locking|has locked) me (?:in|inside) (?:the|my|a|our) (?:room|bedroom|bathroom|house|flat|"
+        r"cupboard|basement|cellar|shed|loft)\b",
     ],
     "watch": [
         r"\b(?:hopeless|no hope|pointless|no point|no future|can't go on|cannot go on)\b",
@@ -402,6 +517,9 @@ IDIOMS = [
     r"\b(?:high|diving|top) board\b|\bbungee\b|\bsky ?div\w*|\bparachut\w*|\bzip ?lin\w*|\btrampolin\w*|"
     r"\bjump(?:ing|ed)? (?:the )?(?:queue|gun|ship|start|on a call|in the shower|on the bandwagon)\b",
     r"\bsuicid\w* (?:prevention|awareness|rates?|hotlines?|training|statistics|research|walk|charity)\b",
+    r"\boverdose (?:crisis|panels?|deaths|rates?|statistics|figures|numbers|awareness|training|kits?|reversal|prevention|"
+    r"response|epidemic|cases)\b|\boverdoses in (?:the )?(?:elderly|older|young|teens|adults|patients|community)\b|"
+    r"\b(?:talk|lecture|presentation|conference|paper|course|module|seminar|class)(?:es|s)? (?:on|about) overdos\w*",
     r"\b(?:podcast|film|movie|documentary|book|novel|article|lecture|show|series|story|news|thesis|paper|"
     r"essay|class|course|video|song|report|project|module|training) (?:[\w']+ ){0,5}(?:about|on|covered|looks at) "
     r"(?:[\w']+ ){0,8}suicid\w*",
@@ -428,7 +546,8 @@ IDIOMS = [
     r"\b(?:in|into) (?:a|the) (?:locked|lockable|lock) (?:box|cabinet|cupboard|drawer|safe)\b",
     r"\b(?:safe|dose|dosage) for (?:my|a|the|his|her) (?:kid|child|son|daughter|baby|toddler|dog|cat)\w*",
     r"\b(?:cut|burn(?:ed|t)?|scratch(?:ed)?) my ?self (?:shaving|cooking|chopping \w+|gardening|by accident|accidentally|"
-    r"on (?:a|the|some) (?:tin|can|glass|paper|knife|fence|nail|bramble|rose|thorn|oven|iron|kettle)\w*)\b",
+    r"on (?:a|the|some) (?:(?:bit|piece) of )?(?:tin|can|glass|paper|knife|fence|nail|bramble|rose|thorn|oven|iron|kettle|"
+    r"sheet metal|metal|band ?saw|saw|chisel|stanley knife|box cutter|wire|grinder|tile|mandoline|grater)\w*)\b",
     # Handing the means to someone else to keep is the safety plan's "make it safer" step, not
     # a preparatory act: it must not escalate the person who is doing it.
     r"\b(?:give|gave|giving|hand(?:ed|ing)?|pass(?:ed|ing)?|took|taken|bring|brought)\b.*\b" + MEANS +
@@ -446,6 +565,11 @@ IDIOMS = [
     r"\bblister packs? (?:from|at|off) (?:the )?(?:chemist|pharmacy|pharmacist)\b|\bkept forgetting (?:if|whether|to take)\b",
     r"\bno point (?:in )?(?:them|it|they|those|(?:those|the|my) \w+) (?:rusting|sitting (?:around|about|there)|gathering dust|"
     r"going to waste|going off|lying (?:about|around))\b",
+    # Leaving on a trip, guns kept at the club, and exposure practice in therapy.
+    r"\bready to go\b(?=.*\b(?:taxi|cab|uber|airport|flight|plane|train|coach|ferry|holiday|suitcases?|passport|packed)\b)|"
+    r"\b(?:taxi|cab|uber|airport|flight|plane|train|coach|ferry|holiday|suitcases?|passport|packed)\b.*\bready to go\b",
+    r"\b(?:locked|kept|stored|keep|store)(?: [\w']+){0,3} at the (?:gun )?(?:club|range)\b",
+    r"\bexposure (?:work|homework|practice|therapy|hierarchy|tasks?|exercises?)\b",
     # Dark thoughts denied, and a screening question answered no.
     r"\bno (?:dark|suicidal|scary) thoughts(?: or anything(?: like that)?| at all)?\b|\bnever (?:had|have) (?:any )?"
     r"(?:dark|suicidal) thoughts\b",
@@ -459,6 +583,7 @@ _IDIOMS = [re.compile(p, re.I) for p in IDIOMS]
 _LEVEL_OF = [level for level, patterns in _COMPILED.items() for _ in patterns]
 _PATTERNS = PatternSet([p for patterns in _COMPILED.values() for p in patterns])
 _IDIOM_SET = PatternSet(_IDIOMS)
+_ABOVE_WATCH = {"passive", "active", "plan", "imminent"}
 
 
 @dataclass(frozen=True)
@@ -472,8 +597,10 @@ def _lowered(text: str) -> str:
 
 
 def neutralized(text: str) -> bool:
-    """The sentence uses crisis words as a figure of speech or as a topic."""
-    return _IDIOM_SET.any_match(_lowered(text))
+    """The sentence uses crisis words as a figure of speech or as a topic, to deny a risk, or to
+    tell a past that is over."""
+    lowered = _lowered(text)
+    return _IDIOM_SET.any_match(lowered) or denies(lowered) or told_as_past(lowered)
 
 
 def scan(text: str) -> list[LexiconHit]:
@@ -482,5 +609,8 @@ def scan(text: str) -> list[LexiconHit]:
     if _IDIOM_SET.any_match(cleaned):
         for idiom in _IDIOMS:
             cleaned = idiom.sub(" ", cleaned)
-    cleaned = strip_harmless(cleaned)
-    return [LexiconHit(_LEVEL_OF[i], _PATTERNS.patterns[i].pattern) for i in _PATTERNS.matching(cleaned)]
+    past = told_as_past(cleaned)
+    cleaned = strip_harmless(blank_denials(cleaned))
+    hits = [LexiconHit(_LEVEL_OF[i], _PATTERNS.patterns[i].pattern) for i in _PATTERNS.matching(cleaned)]
+    # A risk long over is the screener's "past ideation, now resolved": worth a gentle question, no more.
+    return [replace(hit, level="watch") if past and hit.level in _ABOVE_WATCH else hit for hit in hits]
