@@ -16,7 +16,7 @@ from .speech import track, wer
 
 pytestmark = pytest.mark.speech
 
-FIRST = "I feel overwhelmed by everything at work lately and I do not know what to do."
+FIRST = "I keep arguing with my manager at work and I would like to handle it better."
 SECOND = "Sorry, actually I wanted to say that it is mostly about my sister."
 
 

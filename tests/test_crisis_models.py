@@ -35,7 +35,8 @@ NEW_ORDINARY = [
 
 
 # The sets that still measure the detector honestly (tests/data/README.md): never exemplars.
-HONEST_SETS = ["crisis_holdout10.jsonl", "crisis_holdout13.jsonl", "crisis_holdout14.jsonl", "session_answers2.jsonl"]
+HONEST_SETS = ["crisis_holdout10.jsonl", "crisis_holdout13.jsonl", "crisis_holdout15.jsonl", "crisis_holdout16.jsonl",
+               "session_answers2.jsonl"]
 DATA = Path(__file__).parent / "data"
 
 
@@ -100,3 +101,12 @@ def test_a_greeting_on_a_returning_visit_is_not_risk(models):
     """The n-gram model heard abuse in "me again" ("he hit me again"); that must not second the
     linear layer's suicide-scale verdict."""
     assert CrisisDetector(models).assess("Hi, it's me again.").risk.level == "none"
+
+
+@pytest.mark.xfail(strict=True, reason="a known false alarm since the six training sets joined: the nearest "
+                   "exemplar is 'i've been hitting myself when i get overwhelmed and part of me wants to do worse' "
+                   "(0.68, against 0.66 for the nearest ordinary line) and the n-gram model agrees; every "
+                   "stricter rule tried cost recall on the newest sets")
+def test_being_overwhelmed_at_work_is_not_risk(models):
+    text = "I feel overwhelmed by everything at work lately and I do not know what to do."
+    assert CrisisDetector(models).assess(text).risk.level == "none"
