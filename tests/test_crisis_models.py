@@ -110,3 +110,15 @@ def test_a_greeting_on_a_returning_visit_is_not_risk(models):
 def test_being_overwhelmed_at_work_is_not_risk(models):
     text = "I feel overwhelmed by everything at work lately and I do not know what to do."
     assert CrisisDetector(models).assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text,level", [
+    # A denial vetoes the models as well as the patterns...
+    ("no, i'm not having thoughts of ending my life, i'm just exhausted from the night shifts", "none"),
+    # ...a past told as over is a gentle check-in, never the crisis path...
+    ("twenty years ago i took an overdose, i've been well for a long time and i coach the under twelves now", "watch"),
+    # ...and a denial taken back is heard in full.
+    ("i'm not suicidal, but i have been giving my things away", "plan"),
+])
+def test_every_layer_hears_denials_and_a_past_that_is_over(models, text, level):
+    assert CrisisDetector(models).assess(text).risk.level == level
