@@ -10,12 +10,10 @@ sentence encoder beside it got slower too.
 from __future__ import annotations
 
 
-def limit_blas_threads(threads: int = 1) -> list[str]:
-    """Limit every BLAS library loaded now or by the imports below; returns the ones limited."""
+def limit_blas_threads(threads: int = 1) -> None:
+    """Limit every BLAS library loaded now or by the imports below, for the rest of the process."""
     import numpy  # noqa: F401  (loads numpy's OpenBLAS)
     import scipy.linalg  # noqa: F401  (scipy ships its own, used by librosa and scikit-learn)
-    from threadpoolctl import threadpool_info, threadpool_limits
+    from threadpoolctl import threadpool_limits
 
     threadpool_limits(threads, user_api="blas")
-    return sorted({f"{info['internal_api']}:{info['num_threads']}" for info in threadpool_info()
-                   if info["user_api"] == "blas"})

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 
 RISK_ACT = (r"(?:suicid\w*|self[- ]?harm\w*|hurt(?:ing)? my ?self|harm(?:ing)? my ?self|kill(?:ing)? my ?self|"
-            r"end(?:ing)? (?:my (?:own )?life|it(?: all)?)|tak(?:e|ing) my (?:own )?life|hurt(?:ing)? (?:myself|my self) "
-            r"or (?:anyone|anybody|others)(?: else)?|dying|die)")
+            r"end(?:ing)? (?:my (?:own )?life|it(?: all)?)|tak(?:e|ing) my (?:own )?life|dying|die)")
 TAKEN_BACK = re.compile(r"\b(?:but|though|although|except|yet|lately|recently|these days|again|sometimes|"
                         r"some days|some nights|at night|still|unless|till|until|wait(?:ing)?|tomorrow|later|for now|"
                         r"next week|weekend)\b")
