@@ -42,6 +42,8 @@ def main() -> None:
     print(f"| recall, passive and up | {spoken['recall_passive_and_up']} | >= 0.97 |")
     print(f"| plan/imminent flagged at active or above | {spoken['plan_imminent_flagged_active_or_above']} | 1.0 |")
     print(f"| false positives on hard negatives | {spoken['hard_negative_false_positive_rate']} | <= 0.05 |")
+    print(f"| of which put on a crisis path (passive or above, harm to others, abuse) | "
+          f"{spoken['hard_negative_crisis_path_rate']} | |")
     print(f"| harm to others / abuse on their own paths | {spoken['separate_paths_recall']} | |")
     print(f"| exact level | {spoken['exact_level_accuracy']} | |")
     print(f"| ms per utterance, median / max | {spoken['ms_median']} / {spoken['ms_max']} | <= 5 |")

@@ -40,6 +40,10 @@ def spoken_set(path: Path, models) -> dict:
         "plan_imminent_flagged_active_or_above": round(
             sum(at_least(lvl, "active") for _, lvl in severe) / max(1, len(severe)), 3),
         "hard_negative_false_positive_rate": round(sum(lvl != "none" for _, lvl in hard) / max(1, len(hard)), 3),
+        # The rest of those were asked gently (watch), which is the screener's level for a past
+        # told as over, a line many authors wrote as a hard negative.
+        "hard_negative_crisis_path_rate": round(sum(at_least(lvl, "passive") or lvl in ("harm_others", "abuse")
+                                                    for _, lvl in hard) / max(1, len(hard)), 3),
         "separate_paths_recall": round(sum(lvl == r["level"] for r, lvl in separate) / max(1, len(separate)), 3),
         "exact_level_accuracy": round(sum(lvl == r["level"] for r, lvl in results) / len(results), 3),
         "ms_median": round(statistics.median(timings), 3),
