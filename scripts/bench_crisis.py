@@ -25,9 +25,9 @@ def main() -> None:
     parser.add_argument("--json")
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--no-reddit", action="store_true", help="skip the Reddit users (minutes: long posts)")
-    parser.add_argument("--set", default="crisis_holdout17.jsonl",
-                        help="crisis_holdout17.jsonl (the newest author, never read), crisis_holdout16.jsonl, "
-                             "crisis_holdout15.jsonl, "
+    parser.add_argument("--set", default="crisis_holdout19.jsonl",
+                        help="crisis_holdout19.jsonl (the newest author, never read), crisis_holdout18.jsonl, "
+                             "crisis_holdout17.jsonl, crisis_holdout16.jsonl, crisis_holdout15.jsonl, "
                              "crisis_holdout13.jsonl or crisis_holdout10.jsonl (never read), or one of the development sets; "
                              "tests/data/README.md says what each can still tell")
     args = parser.parse_args()

@@ -29,7 +29,7 @@ TRAINING_SETS = ["crisis_train1.jsonl", "crisis_train2.jsonl", "crisis_train3.js
 # The honest measurements. session_answers.jsonl was read too (its errors taught the `none`
 # exemplars about a problem "gone" in the miracle morning); it is not a crisis set, so never copied.
 NEVER = {"crisis_holdout10.jsonl", "crisis_holdout13.jsonl", "crisis_holdout15.jsonl", "crisis_holdout16.jsonl",
-         "crisis_holdout17.jsonl", "session_answers2.jsonl"}
+         "crisis_holdout17.jsonl", "crisis_holdout18.jsonl", "crisis_holdout19.jsonl", "session_answers2.jsonl"}
 TARGET = ROOT / "protocols" / "safety" / "crisis_exemplars_dev_sets.yaml"
 LEVEL_ORDER = ["none", "watch", "passive", "active", "plan", "imminent", "harm_others", "abuse"]
 

@@ -36,7 +36,7 @@ NEW_ORDINARY = [
 
 # The sets that still measure the detector honestly (tests/data/README.md): never exemplars.
 HONEST_SETS = ["crisis_holdout10.jsonl", "crisis_holdout13.jsonl", "crisis_holdout15.jsonl", "crisis_holdout16.jsonl",
-               "crisis_holdout17.jsonl", "session_answers2.jsonl"]
+               "crisis_holdout17.jsonl", "crisis_holdout18.jsonl", "crisis_holdout19.jsonl", "session_answers2.jsonl"]
 DATA = Path(__file__).parent / "data"
 
 
