@@ -122,3 +122,12 @@ def test_being_overwhelmed_at_work_is_not_risk(models):
 ])
 def test_every_layer_hears_denials_and_a_past_that_is_over(models, text, level):
     assert CrisisDetector(models).assess(text).risk.level == level
+
+
+def test_the_linear_layer_reads_the_sentence_after_the_early_layer_too(models):
+    vector = models.semantic.vector("Some days I wonder what the point of any of this is.")
+    assert vector.shape == (2 * 384,)
+    words_blind = vector.copy()
+    words_blind[384:] = 0  # only the last layer's embedding left
+    with_both, last_only = models.linear.probabilities(vector), models.linear.probabilities(words_blind)
+    assert max(abs(with_both[level] - last_only[level]) for level in with_both) > 0.05
