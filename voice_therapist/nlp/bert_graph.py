@@ -72,7 +72,8 @@ def build(weights: dict[str, np.ndarray], layers: int, heads: int, eps: float, e
         """Mean over real tokens, then unit length."""
         summed = node("ReduceSum", [node("Mul", [x, mask3], name + "_masked"), axis_1], name + "_summed", keepdims=0)
         mean = node("Div", [summed, count], name + "_mean")
-        norm = node("Max", [node("ReduceL2", [mean], name + "_norm", axes=[1], keepdims=1), tinier], name + "_norm_safe")
+        norm = node("Max", [node("ReduceL2", [mean], name + "_norm", axes=[1], keepdims=1), tinier],
+                    name + "_norm_safe")
         nodes.append(helper.make_node("Div", [mean, norm], [name], name=name))
         outputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, ["batch", hidden]))
 

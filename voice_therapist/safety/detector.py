@@ -85,7 +85,8 @@ def trained(written: dict[str, list[str]], embedder=None) -> CrisisModels:
     if embedder is None:
         return CrisisModels(NgramNaiveBayes(written))
     semantic = SemanticCrisisModel(embedder, written)
-    return CrisisModels(NgramNaiveBayes(written), semantic, LinearCrisisModel(semantic.wide_matrix, semantic.labels.tolist()))
+    linear = LinearCrisisModel(semantic.wide_matrix(), semantic.labels.tolist())
+    return CrisisModels(NgramNaiveBayes(written), semantic, linear)
 
 
 def ordinary_talk(protocols, distortions_file: Path) -> list[str]:

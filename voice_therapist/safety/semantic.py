@@ -37,13 +37,16 @@ class SemanticCrisisModel:
         self.embedder = embedder
         self.texts = [text for texts in exemplars.values() for text in texts]
         self.labels = np.array([label for label, texts in exemplars.items() for _ in texts])
-        # The linear layer reads the wide vectors; the nearest exemplar is found in the final
-        # layer's space, where the thresholds above were chosen.
-        self.wide_matrix = embedder.embed_exemplars(self.texts, wide=True)
-        self.matrix = np.ascontiguousarray(self.wide_matrix[:, :embedder.dim])
+        # The nearest exemplar is found in the final layer's space, where the thresholds above
+        # were chosen; the linear layer trains on the wide vectors (wide_matrix).
+        self.matrix = np.ascontiguousarray(self.wide_matrix()[:, :embedder.dim])
         none = self.labels == "none"
         self._index = ExemplarIndex(self.matrix, {"risk": np.flatnonzero(~none), "none": np.flatnonzero(none)},
                                     embedder.cache.directory / "models")
+
+    def wide_matrix(self) -> np.ndarray:
+        """The exemplars' wide vectors, from the disk cache: 36 MB that nothing keeps after training."""
+        return self.embedder.embed_exemplars(self.texts, wide=True)
 
     def vector(self, text: str) -> np.ndarray | None:
         """The utterance's wide embedding (embedder.embed_wide), or None when it is too short to judge."""
