@@ -93,7 +93,7 @@ class SentenceEmbedder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Return an (n, 384) float32 array of L2-normalised sentence embeddings."""
-        return self.embed_wide(texts)[:, :self.dim]
+        return np.ascontiguousarray(self.embed_wide(texts)[:, :self.dim])
 
     def embed_wide(self, texts: list[str]) -> np.ndarray:
         """(n, 768): each sentence's embedding, then the one pooled after EARLY_LAYER (both unit

@@ -84,9 +84,9 @@ def trained(written: dict[str, list[str]], embedder=None) -> CrisisModels:
     """Every layer trained on these exemplars, by level."""
     if embedder is None:
         return CrisisModels(NgramNaiveBayes(written))
-    semantic = SemanticCrisisModel(embedder, written)
-    linear = LinearCrisisModel(semantic.wide_matrix(), semantic.labels.tolist())
-    return CrisisModels(NgramNaiveBayes(written), semantic, linear)
+    wide = embedder.embed_exemplars([text for texts in written.values() for text in texts], wide=True)
+    semantic = SemanticCrisisModel(embedder, written, wide)
+    return CrisisModels(NgramNaiveBayes(written), semantic, LinearCrisisModel(wide, semantic.labels.tolist()))
 
 
 def ordinary_talk(protocols, distortions_file: Path) -> list[str]:

@@ -33,20 +33,20 @@ class Nearest:
 
 
 class SemanticCrisisModel:
-    def __init__(self, embedder: SentenceEmbedder, exemplars: dict[str, list[str]]):
+    def __init__(self, embedder: SentenceEmbedder, exemplars: dict[str, list[str]], wide: np.ndarray | None = None):
+        """`wide`: the exemplars' wide vectors (embedder.embed_wide) when the caller has them; the
+        linear layer trains on them, and they are not kept here (36 MB)."""
         self.embedder = embedder
         self.texts = [text for texts in exemplars.values() for text in texts]
         self.labels = np.array([label for label, texts in exemplars.items() for _ in texts])
+        if wide is None:
+            wide = embedder.embed_exemplars(self.texts, wide=True)
         # The nearest exemplar is found in the final layer's space, where the thresholds above
-        # were chosen; the linear layer trains on the wide vectors (wide_matrix).
-        self.matrix = np.ascontiguousarray(self.wide_matrix()[:, :embedder.dim])
+        # were chosen.
+        self.matrix = np.ascontiguousarray(wide[:, :embedder.dim])
         none = self.labels == "none"
         self._index = ExemplarIndex(self.matrix, {"risk": np.flatnonzero(~none), "none": np.flatnonzero(none)},
                                     embedder.cache.directory / "models")
-
-    def wide_matrix(self) -> np.ndarray:
-        """The exemplars' wide vectors, from the disk cache: 36 MB that nothing keeps after training."""
-        return self.embedder.embed_exemplars(self.texts, wide=True)
 
     def vector(self, text: str) -> np.ndarray | None:
         """The utterance's wide embedding (embedder.embed_wide), or None when it is too short to judge."""
