@@ -60,9 +60,14 @@ def backend(port: int, **kw) -> OpenAIChat:
     return OpenAIChat(LlmConfig(backend="openai", base_url=f"http://127.0.0.1:{port}/v1", api_model="smollm2", **kw))
 
 
+# What these tests check is the answer, not its speed: with the suite running beside it, the
+# grammar-constrained JSON reply once took longer than the production 8 s (a clean-clone CI).
+PATIENT_S = 60.0
+
+
 async def test_tokens_stream_from_a_real_server(server):
     _, port = server
-    chat = backend(port)
+    chat = backend(port, timeout_s=PATIENT_S)
     pieces = [p async for p in chat.stream(MESSAGES, max_tokens=20)]
     await chat.aclose()
     assert len(pieces) > 1  # streamed, not one block
@@ -78,7 +83,7 @@ def test_the_vllm_request_carries_the_schema_as_openai_json_schema():
 
 async def test_a_step_asking_for_json_gets_json(server):
     _, port = server
-    chat = backend(port, structured_output="json_object")
+    chat = backend(port, structured_output="json_object", timeout_s=PATIENT_S)
     schema = {"type": "object", "properties": {"feeling": {"type": "string"}}, "required": ["feeling"]}
     text = "".join([p async for p in chat.stream(
         [{"role": "user", "content": "I feel sad. Give the feeling as JSON."}], json_schema=schema, max_tokens=40)])
