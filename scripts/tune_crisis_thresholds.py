@@ -24,14 +24,13 @@ from voice_therapist.nlp.distortions import KNOWLEDGE_FILE
 from voice_therapist.nlp.embedder import SentenceEmbedder
 from voice_therapist.safety import detector, linear_classifier, semantic
 from voice_therapist.safety.detector import EXEMPLARS_FILE, CrisisDetector, exemplars, ordinary_talk, trained
-from voice_therapist.safety.levels import SEPARATE, at_least
+from voice_therapist.safety.levels import AT_RISK, SEPARATE, at_least
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from exemplars_from_dev_sets import DEV_SETS  # noqa: E402
 
 GRID = {"MIN_SIMILARITY": [0.55, 0.6, 0.65], "MARGIN_OVER_NONE": [0.04, 0.08], "MIN_RISK_MASS": [0.8, 0.9, 0.95]}
-AT_RISK = {"passive", "active", "plan", "imminent"}
 
 
 class MemoEmbedder:

@@ -15,10 +15,9 @@ import time
 from pathlib import Path
 
 from ..safety.detector import CrisisDetector
-from ..safety.levels import at_least
+from ..safety.levels import AT_RISK, at_least
 from .classifiers import DATASETS
 
-AT_RISK = {"passive", "active", "plan", "imminent"}
 
 
 def spoken_set(path: Path, models) -> dict:

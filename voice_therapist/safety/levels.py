@@ -4,6 +4,7 @@ from __future__ import annotations
 
 LEVELS = ("none", "watch", "passive", "active", "plan", "imminent")
 SEPARATE = ("harm_others", "abuse")  # their own paths, not points on the suicide scale
+AT_RISK = LEVELS[LEVELS.index("passive"):]  # a wish to be dead and up: the crisis path
 
 
 def rank(level: str) -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from .denials import blank_denials, denies, told_as_past
 from .harmless_frames import strip_harmless
+from .levels import AT_RISK
 from .pattern_set import PatternSet
 
 SELF = r"(?:my ?self|me)"
@@ -583,7 +584,6 @@ _IDIOMS = [re.compile(p, re.I) for p in IDIOMS]
 _LEVEL_OF = [level for level, patterns in _COMPILED.items() for _ in patterns]
 _PATTERNS = PatternSet([p for patterns in _COMPILED.values() for p in patterns])
 _IDIOM_SET = PatternSet(_IDIOMS)
-_ABOVE_WATCH = {"passive", "active", "plan", "imminent"}
 
 
 @dataclass(frozen=True)
@@ -613,4 +613,4 @@ def scan(text: str) -> list[LexiconHit]:
     cleaned = strip_harmless(blank_denials(cleaned))
     hits = [LexiconHit(_LEVEL_OF[i], _PATTERNS.patterns[i].pattern) for i in _PATTERNS.matching(cleaned)]
     # A risk long over is the screener's "past ideation, now resolved": worth a gentle question, no more.
-    return [replace(hit, level="watch") if past and hit.level in _ABOVE_WATCH else hit for hit in hits]
+    return [replace(hit, level="watch") if past and hit.level in AT_RISK else hit for hit in hits]

@@ -33,14 +33,12 @@ class Nearest:
 
 
 class SemanticCrisisModel:
-    def __init__(self, embedder: SentenceEmbedder, exemplars: dict[str, list[str]], wide: np.ndarray | None = None):
-        """`wide`: the exemplars' wide vectors (embedder.embed_wide) when the caller has them; the
-        linear layer trains on them, and they are not kept here (36 MB)."""
+    def __init__(self, embedder: SentenceEmbedder, exemplars: dict[str, list[str]], wide: np.ndarray):
+        """`wide`: the exemplars' wide vectors (embedder.embed_exemplars(..., wide=True)) in the
+        order of `exemplars`; the linear layer trains on them, and they are not kept here (36 MB)."""
         self.embedder = embedder
         self.texts = [text for texts in exemplars.values() for text in texts]
         self.labels = np.array([label for label, texts in exemplars.items() for _ in texts])
-        if wide is None:
-            wide = embedder.embed_exemplars(self.texts, wide=True)
         # The nearest exemplar is found in the final layer's space, where the thresholds above
         # were chosen.
         self.matrix = np.ascontiguousarray(wide[:, :embedder.dim])
