@@ -7,6 +7,11 @@ cannot express (look-arounds), so it may name a pattern that does not match but 
 one that does; each pattern it names is confirmed by `re`. The answer is always `re`'s: without
 Hyperscan installed, or for text that is not ASCII (where `\\w` and `\\b` differ between the
 two), every pattern runs as before.
+
+A pattern that is a conjunction of look-aheads (`^(?=.*A)(?=.*B)`) is approximated as matching
+everything, so its first look-ahead's body (`.*A`), which must match wherever the pattern does,
+is what Hyperscan reads instead: a quarter of the lexicon's patterns are of this kind, and each
+was confirmed by `re` on every utterance.
 """
 
 from __future__ import annotations
@@ -53,7 +58,8 @@ def _prefilter(patterns: list[re.Pattern]):
     flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH
     database = hyperscan.Database()
     try:
-        database.compile(expressions=[p.pattern.encode("ascii") for p in patterns], ids=list(range(len(patterns))),
+        database.compile(expressions=[necessary_part(p.pattern).encode("ascii") for p in patterns],
+                         ids=list(range(len(patterns))),
                          elements=len(patterns),
                          flags=[flags | (hyperscan.HS_FLAG_CASELESS if p.flags & re.IGNORECASE else 0) for p in patterns])
     except (hyperscan.error, UnicodeEncodeError) as exc:
@@ -61,3 +67,35 @@ def _prefilter(patterns: list[re.Pattern]):
         log.warning("crisis patterns run without the Hyperscan prefilter: %s", type(exc).__name__)
         return None
     return database
+
+
+def necessary_part(pattern: str) -> str:
+    """What must match wherever `pattern` does: the body of a leading `^(?=...)` when nothing
+    outside the groups offers an alternative (`^(?=.*a)(?=.*b)|c` matches "c" alone), else the pattern."""
+    if not pattern.startswith("^(?="):
+        return pattern
+    first_end = None
+    depth, in_class, i = 0, False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            i += pattern.startswith("^", i + 1)
+            i += pattern.startswith("]", i + 1)  # "[]...]", "[^]...]": a literal bracket, not the end
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0 and first_end is None:
+                first_end = i
+        elif char == "|" and depth == 0:
+            return pattern
+        i += 1
+    if first_end is None or depth != 0 or in_class:
+        return pattern  # malformed: let the compiler say what is wrong with it
+    return pattern[len("^(?="):first_end]
