@@ -114,6 +114,7 @@ def test_veiled_and_misheard_risk_is_recognised_by_the_patterns(text, level):
 
 
 @pytest.mark.parametrize("text", [
+    "i'm a toxicologist, reading about overdoses is my day job",
     "I cut myself on a tin can opening the beans, nothing serious",
     "I'm a paramedic and half my shifts are overdose call-outs",
     "our first aid training covered what to do if someone has taken an overdose",
@@ -506,6 +507,45 @@ def test_a_denial_that_is_taken_back_still_counts(text, level):
     ("i self-harmed a long time ago and i'm still thinking about doing it again", "active"),
 ])
 def test_a_past_told_as_over_is_watch_and_a_past_that_is_back_is_not(text, level):
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text,level", [
+    # A "but" that only leads to the resolution.
+    ("when i was at uni i thought about suicide a lot, but that's long gone", "watch"),
+    ("years ago i took an overdose, but i've been clean for a decade now", "watch"),
+    ("i self-harmed in my twenties, but that chapter's closed", "watch"),
+    # Doubted, denied, or with a disclosure before the resolution: the past is back.
+    ("years ago i tried to kill myself, but it's never really been behind me", "plan"),
+    ("years ago i tried to kill myself, but i thought it was behind me", "plan"),
+    ("when i was 19 i overdosed, but now i've got the pills ready, that's in the past", "plan"),
+    ("years ago i tried to kill myself, it's long gone, but lately the thoughts are back", "plan"),
+    ("years ago i tried to kill myself, but i haven't been well for a decade", "plan"),
+])
+def test_a_but_before_the_resolution_does_not_take_the_past_back(text, level):
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text,level", [
+    ("one more of these meetings and i'll kill myself, i'm kidding, it's just so dull", "watch"),
+    ("if my in-laws move in i want to die, just joking", "watch"),
+    # Not a joke, half a joke, a joke taken back, a joke said first, and a method: as they are.
+    ("i'm going to kill myself, i'm not kidding", "active"),
+    ("i want to die, i'm only half joking", "passive"),
+    ("i'll kill myself, just kidding, but honestly sometimes i mean it", "active"),
+    ("just kidding about the diet. i want to kill myself", "active"),
+    ("i've got the pills lined up for tonight, jk", "plan"),
+])
+def test_a_wish_to_die_called_a_joke_is_asked_about_gently(text, level):
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text,level", [
+    ("the gp asked whether i'd ever wanted to die, and honestly no, never, i'm just tired", "none"),
+    ("she asked if i'd ever tried to kill myself and no one had ever asked me that before", "plan"),
+    ("they asked if i want to die and honestly no, but lately i think about it", "passive"),
+])
+def test_a_question_answered_no_is_a_denial_and_no_one_is_not_an_answer(text, level):
     assert CrisisDetector().assess(text).risk.level == level
 
 

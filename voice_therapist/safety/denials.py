@@ -1,13 +1,16 @@
 """Risk words said to deny a risk, or to tell a past that is over.
 
 "No, I'm not thinking about hurting myself, I'm just angry", "I told her honestly, no, never",
-"Ten years ago I tried to end my life, and it's so far behind me now". People say these when
-asked, or to give the assistant the full picture; the lexicon read the risk words alone and put
-them on the crisis path. A denial is blanked before the patterns run. A past that is over
-counts as `watch` (the screener's "past ideation, now resolved"), never higher.
+"Ten years ago I tried to end my life, and it's so far behind me now", "one more meeting and I'll
+shoot myself, I'm kidding". People say these when asked, or to give the assistant the full
+picture; the lexicon read the risk words alone and put them on the crisis path. A denial is
+blanked before the patterns run. A past that is over, or a risk taken back as a joke, counts as
+`watch` (the screener's "past ideation, now resolved"; a joke about dying still earns a gentle
+question), never higher.
 
 Neither applies where the same sentence takes it back ("but", "lately", "again"): a
-disclosure after a denial is still a disclosure.
+disclosure after a denial is still a disclosure. One exception: a "but" that only leads to a
+plain resolution ("I tried when I was nineteen, but that's long gone") tells the past as over.
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ DENIALS = [re.compile(p) for p in (
     rf"(?:^\W*|\b(?:am i|do i|have i|any|passive)\W+)(?:[\w']+\W+){{0,5}}?{RISK_ACT}(?: thoughts?)?\W+(?:no|nope|nah|"
     rf"never)\b",
     # Asked, and the answer was no: "asked if I'd ever hurt myself and I told her no"
+    # or "asked whether I've ever wanted to die, and honestly no, never" ("and no one asked" is no answer)
     rf"\b(?:asked|ask|asks|asking)(?: me)?(?: (?:if|whether))?\b(?:[\w' ]+?\b)?{RISK_ACT}\b.*?\b(?:said|say|told "
-    rf"(?:her|him|them|you)(?: (?:straight|honestly|truthfully))?|answer(?:ed|'s| is)|answer was)\W+(?:honestly\W+|"
-    rf"truthfully\W+)?(?:no|never|nope|nah)\b",
+    rf"(?:her|him|them|you)(?: (?:straight|honestly|truthfully))?|answer(?:ed|'s| is)|answer was|and)\W+(?:honestly\W+|"
+    rf"truthfully\W+)?(?:no|never|nope|nah)\b(?!\W*(?:one|body|longer|more|matter|idea|way|doubt|wonder|point|reason|"
+    rf"hope|future|plan|option|choice|other|chance|way out|end|escape|else)\b)",
 )]
 
 _PAST = re.compile(
@@ -51,6 +56,20 @@ _OVER = re.compile(
     r"glad i stuck around|life'?s (?:really |actually )?good now|got through it|(?:just )?giving you (?:the )?background|"
     r"full picture|(?:talk|speak|tell (?:that|my) story) (?:about it )?(?:at|in) (?:schools|meetings)|volunteer\w*|"
     r"run a (?:peer )?group|only (?:bring|bringing|mention\w*) it (?:up )?because)\b")
+# The resolutions that say it is over in any sentence; the rest of _OVER ("doing well", "I'm fine
+# now", "haven't felt") also turn up in "not doing well" or "haven't felt this low since".
+_SETTLED = re.compile(
+    r"\b(?:(?:long|way|so far|far|well) (?:gone|behind me|in the past)|behind me|(?:that'?s|it'?s|that was) (?:over|done|"
+    r"history|in the past)|as history|chapter'?s (?:closed|over)|got through it|glad i stuck around|"
+    r"(?:been )?(?:well|stable|clean|clear|sober) (?:for|since|over)|(?:a )?(?:totally |completely )?different (?:person|place)|"
+    r"(?:just )?giving you (?:the )?background|full picture|only (?:bring|bringing|mention\w*) it (?:up )?because)\b")
+_CONTRAST = {"but", "though", "although", "yet"}
+# Said before the resolution: "it's not behind me", "I thought it was behind me", "I wish it was over".
+_DOUBTED = re.compile(r"(?:\b(?:not|never|no|isn'?t|wasn'?t|ain'?t)|n't)\W+(?:[\w']+\W+){0,2}$|"
+                      r"\b(?:thought|hoped|believed|assumed|pretend\w*|wish\w*|if)\W+(?:[\w']+\W+){0,3}$")
+# Between the "but" and the resolution: anything that could be a disclosure of its own.
+_PRESENT_RISK = re.compile(RISK_ACT + r"|\b(?:now|tonight|today|want|wanna|going to|gonna|plan\w*|ready|got the|have the|"
+                           r"pills|tablets|rope|gun|bridge)\b")
 
 
 def blank_denials(text: str) -> str:
@@ -68,4 +87,32 @@ def denies(text: str) -> bool:
 
 def told_as_past(text: str) -> bool:
     """A risk told as something long over, with nothing in the sentence saying it is back."""
-    return bool(_PAST.search(text) and _OVER.search(text)) and not TAKEN_BACK.search(text)
+    if not _PAST.search(text):
+        return False
+    taken_back = list(TAKEN_BACK.finditer(text))
+    if not taken_back:
+        return bool(_OVER.search(text))
+    return any(_only_leads_to(taken_back, settled, text) for settled in _SETTLED.finditer(text))
+
+
+def _only_leads_to(taken_back: list[re.Match], settled: re.Match, text: str) -> bool:
+    """Every word that might take the past back is a "but" before this resolution, which nothing
+    doubts, with no disclosure between them."""
+    if not all(word.group() in _CONTRAST and word.end() <= settled.start() for word in taken_back):
+        return False
+    before = text[:settled.start()]
+    return not _DOUBTED.search(before) and not _PRESENT_RISK.search(text, taken_back[-1].end(), settled.start())
+
+
+# "I'm kidding", "figure of speech", "not literally"; not "I'm not kidding" or "only half joking".
+_JOKED = re.compile(r"(?<!not )(?<!n't )\b(?:(?:i'?m|i am|im) (?:just |only )?(?:kidding|joking)|(?:just|only) (?:kidding|joking)|"
+                    r"jk|not literally|(?:just )?(?:a )?figure of speech|(?:just )?a turn of phrase)\b")
+# After the joke, anything that might take the joke back: "I'm kidding, but honestly...", "...or am I".
+_UNJOKED = re.compile(r"\b(?:but|though|although|except|actually|seriously|honestly|really|truthfully|sometimes|part of me|"
+                      r"or am i|or not|kind of|sort of|half|partly|mostly|maybe|unless|still|lately)\b")
+
+
+def joked_after(text: str, position: int) -> bool:
+    """Risk words ending at `position` are then called a joke, and nothing after that takes the joke back."""
+    joke = _JOKED.search(text, position)
+    return joke is not None and not _UNJOKED.search(text, joke.end())

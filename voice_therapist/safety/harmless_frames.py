@@ -27,6 +27,7 @@ _FRAMES: list[tuple[re.Pattern, re.Pattern]] = [
         r"(?:nurse|pharmacist|paramedic|doctor|medic|gp|carer|care worker|"
         r"counsell?or|therapist|psychologist|psychiatrist|social worker|police officer|firefighter|first aider|"
         r"researcher|lecturer|teacher|journalist|volunteer|pharmacy tech\w*|pharmacy assistant|dispenser|"
+        r"toxicologist|pharmacologist|an(?:a)?esthetist|coroner|pathologist|"
         r"(?:healthcare|care) assistant|vet nurse|vet)\b|\bi work (?:in|at|on|for)\b|\ba (?:and|&) e\b|"
         r"\b(?:first aid|training|course|module|lecture|seminar|workshop|placement|helpline|hotline|shift|"
         r"emergency department|scene|character|episode|essay|podcast|film|movie|song|novel|documentary|series|drama|"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .denials import blank_denials, denies, told_as_past
+from .denials import blank_denials, denies, joked_after, told_as_past
 from .harmless_frames import strip_harmless
 from .levels import AT_RISK
 from .pattern_set import PatternSet
@@ -579,6 +579,7 @@ IDIOMS = [
     r"(?:no|never)\b)(?!.*\bbut\b)",
 ]
 
+JOKED_AWAY = ("passive", "active")
 _COMPILED = {level: [re.compile(p, re.I) for p in pats] for level, pats in PATTERNS.items()}
 _IDIOMS = [re.compile(p, re.I) for p in IDIOMS]
 _LEVEL_OF = [level for level, patterns in _COMPILED.items() for _ in patterns]
@@ -611,6 +612,16 @@ def scan(text: str) -> list[LexiconHit]:
             cleaned = idiom.sub(" ", cleaned)
     past = told_as_past(cleaned)
     cleaned = strip_harmless(blank_denials(cleaned))
-    hits = [LexiconHit(_LEVEL_OF[i], _PATTERNS.patterns[i].pattern) for i in _PATTERNS.matching(cleaned)]
+    matched = _PATTERNS.matching(cleaned)
+    hits = [LexiconHit(_LEVEL_OF[i], _PATTERNS.patterns[i].pattern) for i in matched]
     # A risk long over is the screener's "past ideation, now resolved": worth a gentle question, no more.
-    return [replace(hit, level="watch") if past and hit.level in AT_RISK else hit for hit in hits]
+    if past:
+        return [replace(hit, level="watch") if hit.level in AT_RISK else hit for hit in hits]
+    # So is a wish or a thought of dying that is called a joke ("I'll kill myself, I'm kidding");
+    # a method, a plan or an act is never joked away.
+    if hits and all(hit.level in JOKED_AWAY or hit.level not in AT_RISK for hit in hits):
+        spans = [_PATTERNS.patterns[i].search(cleaned).span() for i in matched if _LEVEL_OF[i] in JOKED_AWAY]
+        # A look-ahead pattern matches no words, so where its risk ends is unknown: no joke then.
+        if spans and all(start < end for start, end in spans) and joked_after(cleaned, max(end for _, end in spans)):
+            return [replace(hit, level="watch") if hit.level in JOKED_AWAY else hit for hit in hits]
+    return hits
