@@ -590,3 +590,26 @@ def test_acting_now_is_imminent(text):
 ])
 def test_ordinary_lines_with_the_same_words_are_not_imminent(text):
     assert CrisisDetector().assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text,level", [
+    ("i've handed the allotment keys over and written notes for the family, for when i'm not around", "plan"),
+    ("i sold my tools and left a letter for my son, i won't be around much longer", "plan"),
+    ("i kinda hope a lorry clips me on the way home, not that i'd step out", "passive"),
+    ("part of me hopes my heart just gives out at work", "passive"),
+    ("i'd welcome a crash on the motorway, it would sort a lot out", "passive"),
+])
+def test_affairs_put_in_order_for_after_and_hoping_for_an_accident_are_recognised(text, level):
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+@pytest.mark.parametrize("text", [
+    "i sold the van, i won't be around much next month anyway, i'm in spain",
+    "we said goodbye to the old house, not coming back to this town, new job",
+    "i wrote my will with the solicitor, standard stuff for when i'm old",
+    "i hope the car doesn't break down on the way",
+    "i hope my heart stops racing before the interview",
+    "i'd welcome a crash course in budgeting",
+])
+def test_moving_wills_and_ordinary_hopes_do_not_fire(text):
+    assert CrisisDetector().assess(text).risk.level == "none"

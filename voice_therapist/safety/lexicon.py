@@ -275,7 +275,17 @@ PATTERNS: dict[str, list[str]] = {
         r"car park|lay-?by|quarry)\b)(?=.*\b(?:sat there|sat in the (?:car|van|ute|truck)|couldn't (?:do it|go through)|"
         r"(?:then )?came (?:back|home)|drove (?:back|home)|an hour|for hours)\b)(?!.*\b(?:camping|tent|tarps?|climb\w*|"
         r"swing|tow\w*|fencing|hay|bales?|shoot(?:ing)? (?:rabbits|pigeons|clays)|hunting)\b)",
-        # Pets or belongings handed on behind a cover story.
+        # Affairs put in order, said to be for a time after oneself: "signed the truck over to my son,
+        # for when I'm not around", "paid for my cremation, they'll need it sooner than they think".
+        r"^(?=.*\b(?:gave|given|giving|handed (?:over|on)|rehom(?:ed|ing)|found (?:a )?(?:new )?home for|signed (?:over|the)|"
+        r"sold|left (?:a |my )?(?:note|letter)s?|wr(?:ote|itten|iting) (?:my |the |some |a few )?(?:goodbye|letters|notes)|"
+        r"scheduled|timer|paid (?:off|for my (?:own )?(?:funeral|cremation))|prepaid|changed the beneficiary|said (?:my )?goodbye|"
+        r"sorted (?:out )?(?:my|the) (?:will|affairs|paperwork|insurance|accounts|pension|finances)|(?:get|got|getting|put|"
+        r"putting) (?:the |my )?(?:\w+ )?(?:stuff|affairs|things|paperwork) (?:straight|in order|sorted))\b)"
+        r"(?=.*\b(?:(?:when|once|after) i'?m (?:gone|not (?:around|here))|for after(?=\W*(?:[,.;!]|$))|won'?t be (?:around|here)"
+        r"(?= (?:much )?(?:longer|any ?more|to see)|\W*(?:[,.;!]|$))|i'?m not coming back(?! to)|sooner than (?:they|you|anyone|people) "
+        r"(?:think|expect)|didn'?t know it was (?:really |actually )?(?:a )?goodbye|explain(?:s|ing)? everything|go through with "
+        r"it|won'?t be long now)\b)",
         r"^(?=.*\b(?:rehomed|rehoming|gave|given|giving|found a (?:new )?home for|handed over)\b)"
         r"(?=.*\b(?:said|told (?:her|him|them|everyone|people|my \w+))(?: that)? i(?:'m| am| was) (?:working away|moving|"
         r"going away|going abroad|emigrating|going travelling)\b)(?=.*\bi'?m not\b)",
@@ -403,6 +413,16 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:plane|flight|turbulence)\b.*\bhop(?:e|ed|ing)\b.*\b(?:go(?:es)? down|crash(?:es)?)\b",
         r"\bhop(?:e|ed|ing)\b(?: [\w']+){0,4} (?:cancer|tumou?r|lump|scare|biopsy|diagnosis|illness|disease)\b.*"
         r"(?<!n't )(?<!not )\b(?:is|turns? out|comes? back|to be|was) (?:real|bad|serious|terminal|malignant|fatal)\b",
+        # Hoping an accident or one's own body ends it: "I kinda hope a forklift clips me", "part of
+        # me hopes the heart packs in", "I'd welcome a crash on the drive in".
+        r"\b(?:hope|hopes|hoping|wish|wishing|pray|praying|wouldn't mind|would not mind|welcome)\b(?! (?:not|it doesn't|it "
+        r"won't|nothing))(?:\W+[\w']+){0,6}?\W+(?:(?:a|the|some) (?:crash|accident|car|bus|lorry|truck|van|forklift|deer|train|"
+        r"tram|tractor)\b(?:\W+[\w']+){0,4}?\W+(?:hits?|clips?|takes?|kills?|runs? over|knocks? (?:me )?down|comes? through)"
+        r"(?: me\b| the (?:windscreen|windshield)\b)|(?:my|the) heart (?:just |would just |will just )?(?:gives? out|gave out|"
+        r"packs? in|packed in|stops for good|stop(?:s|ped)?(?= in (?:my|the) (?:sleep|night)| at night| on its own|\W*(?:[,.;!]|$)))|my number'?s up\b|(?:chopper|helicopter|plane|boat) (?:goes|go|went) down\b|"
+        r"(?:the|a) batch (?:is|was) bad\b)",
+        r"\b(?:welcome|wouldn't mind|would not mind|be glad of)\b(?! (?:not|it doesn't|it won't|nothing))(?:\W+[\w']+){0,2}?"
+        r"\W+(?:a|the) (?:crash|accident|heart attack|stroke)\b(?! (?:course|investigation|report|claim|helmet))",
         # Waiting to be taken, and welcoming it.
         r"\b(?:till|until|for when|waiting for) (?:the (?:good )?lord|god|jesus|the man upstairs|my time) (?:takes|calls|comes "
         r"for) me\b.*\b(?:sooner the better|can't come soon enough|hurry up)\b",
