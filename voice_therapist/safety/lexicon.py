@@ -285,7 +285,7 @@ PATTERNS: dict[str, list[str]] = {
         r"(?=.*\b(?:(?:when|once|after) i'?m (?:gone|not (?:around|here))|for after(?=\W*(?:[,.;!]|$))|won'?t be (?:around|here)"
         r"(?= (?:much )?(?:longer|any ?more|to see)|\W*(?:[,.;!]|$))|i'?m not coming back(?! to)|sooner than (?:they|you|anyone|people) "
         r"(?:think|expect)|didn'?t know it was (?:really |actually )?(?:a )?goodbye|explain(?:s|ing)? everything|go through with "
-        r"it|won'?t be long now)\b)",
+        r"it|won'?t be long now(?! (?:till|until|before|and)))\b)",
         r"^(?=.*\b(?:rehomed|rehoming|gave|given|giving|found a (?:new )?home for|handed over)\b)"
         r"(?=.*\b(?:said|told (?:her|him|them|everyone|people|my \w+))(?: that)? i(?:'m| am| was) (?:working away|moving|"
         r"going away|going abroad|emigrating|going travelling)\b)(?=.*\bi'?m not\b)",
@@ -419,7 +419,8 @@ PATTERNS: dict[str, list[str]] = {
         r"won't|nothing))(?:\W+[\w']+){0,6}?\W+(?:(?:a|the|some) (?:crash|accident|car|bus|lorry|truck|van|forklift|deer|train|"
         r"tram|tractor)\b(?:\W+[\w']+){0,4}?\W+(?:hits?|clips?|takes?|kills?|runs? over|knocks? (?:me )?down|comes? through)"
         r"(?: me\b| the (?:windscreen|windshield)\b)|(?:my|the) heart (?:just |would just |will just )?(?:gives? out|gave out|"
-        r"packs? in|packed in|stops for good|stop(?:s|ped)?(?= in (?:my|the) (?:sleep|night)| at night| on its own|\W*(?:[,.;!]|$)))|my number'?s up\b|(?:chopper|helicopter|plane|boat) (?:goes|go|went) down\b|"
+        r"packs? in|packed in|stops for good|stop(?:s|ped)?(?= in (?:my|the) (?:sleep|night)| at night| on its own|"
+        r"\W*(?:[,.;!]|$)))|my number'?s up\b|(?:chopper|helicopter|plane|boat) (?:goes|go|went) down\b|"
         r"(?:the|a) batch (?:is|was) bad\b)",
         r"\b(?:welcome|wouldn't mind|would not mind|be glad of)\b(?! (?:not|it doesn't|it won't|nothing))(?:\W+[\w']+){0,2}?"
         r"\W+(?:a|the) (?:crash|accident|heart attack|stroke)\b(?! (?:course|investigation|report|claim|helmet))",

@@ -51,7 +51,8 @@ class NgramNaiveBayes:
         for row, label in enumerate(self.labels):
             for text in exemplars[label]:
                 np.add.at(counts[row], features(text), 1.0)
-        # A row per bucket: an utterance's ~100 buckets are then ~100 short reads, not 8 long strides.
+        # A row per bucket: gathering an utterance's ~100 rows took half the time of gathering ~100
+        # columns of 8 long rows (0.025 against 0.045 ms a posterior, with the word cache).
         self._log_prob = np.ascontiguousarray(np.log(counts / counts.sum(axis=1, keepdims=True)).T, dtype=np.float32)
         # Uniform priors: how often a level is written down says nothing about how likely it is.
         self._prior = np.zeros(len(self.labels), np.float32)
