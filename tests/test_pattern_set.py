@@ -69,7 +69,7 @@ def test_a_conjunction_of_look_aheads_is_prefiltered_by_its_first_one(pattern, p
 
 
 def test_the_lexicon_s_look_ahead_patterns_are_not_confirmed_on_every_utterance():
-    """They were approximated as matching anything: ~50 `re` searches per utterance, a tenth of the check."""
+    """They were approximated as matching anything: ~50 `re` searches per utterance, ~0.1 ms of each check."""
     named: set[int] = set()
     lexicon._PATTERNS._database.scan(b"my wife and i keep fighting about money", match_event_handler=lambda i, *_: named.add(i))
     assert len(named) < 5
