@@ -15,9 +15,8 @@ import time
 from pathlib import Path
 
 from ..safety.detector import CrisisDetector
-from ..safety.levels import AT_RISK, at_least
+from ..safety.levels import AT_RISK, SEPARATE, at_least
 from .classifiers import DATASETS
-
 
 
 def spoken_set(path: Path, models) -> dict:
@@ -31,8 +30,8 @@ def spoken_set(path: Path, models) -> dict:
     at_risk = [(r, lvl) for r, lvl in results if r["level"] in AT_RISK]
     severe = [(r, lvl) for r, lvl in results if r["level"] in ("plan", "imminent")]
     hard = [(r, lvl) for r, lvl in results if r.get("hard_negative")]
-    separate = [(r, lvl) for r, lvl in results if r["level"] in ("harm_others", "abuse")]
-    caught = [at_least(lvl, "passive") and lvl not in ("harm_others", "abuse") for _, lvl in at_risk]
+    separate = [(r, lvl) for r, lvl in results if r["level"] in SEPARATE]
+    caught = [at_least(lvl, "passive") and lvl not in SEPARATE for _, lvl in at_risk]
     return {
         "n": len(rows),
         "recall_passive_and_up": round(sum(caught) / max(1, len(at_risk)), 3),
@@ -41,7 +40,7 @@ def spoken_set(path: Path, models) -> dict:
         "hard_negative_false_positive_rate": round(sum(lvl != "none" for _, lvl in hard) / max(1, len(hard)), 3),
         # The rest of those were asked gently (watch), which is the screener's level for a past
         # told as over, a line many authors wrote as a hard negative.
-        "hard_negative_crisis_path_rate": round(sum(at_least(lvl, "passive") or lvl in ("harm_others", "abuse")
+        "hard_negative_crisis_path_rate": round(sum(at_least(lvl, "passive") or lvl in SEPARATE
                                                     for _, lvl in hard) / max(1, len(hard)), 3),
         "separate_paths_recall": round(sum(lvl == r["level"] for r, lvl in separate) / max(1, len(separate)), 3),
         "exact_level_accuracy": round(sum(lvl == r["level"] for r, lvl in results) / len(results), 3),

@@ -47,22 +47,22 @@ _PAST = re.compile(
     r"\b(?:years? ago|years back|(?:a )?long time ago|when i was (?:a )?(?:teenager|kid|younger|at school|in (?:high )?school|"
     r"in college|at uni|\d+|[a-z]+teen|twenty[\w-]*)|as a teen(?:ager)?|in my (?:teens|twenties|thirties|forties)|back in "
     r"(?:19|20)\d\d|back in (?:school|high school|uni|college|the day|my \w+)|in high school|at school|when i first got back)\b")
-_OVER = re.compile(
-    r"\b(?:(?:long|way|so far|far|well) (?:gone|behind me|in the past)|behind me|(?:a )?(?:much |totally |completely |very )?"
-    r"(?:different|better|good) place|different person|haven'?t (?:done|had|felt|thought|been)|not since|never since|"
-    r"(?:been )?(?:well|stable|clean|clear|sober)(?: for| since| over| now)|doing (?:well|okay|ok|good|great)|"
-    r"(?:that'?s|it'?s|that was) (?:over|done|history|in the past)|as history|chapter'?s (?:closed|over)|recovered|"
-    r"(?:i'?m|i am) (?:fine|okay|ok|good|well|safe) now|(?:don'?t|do not) (?:think|feel) (?:that|like that) (?:now|any ?more)|"
-    r"glad i stuck around|life'?s (?:really |actually )?good now|got through it|(?:just )?giving you (?:the )?background|"
-    r"full picture|(?:talk|speak|tell (?:that|my) story) (?:about it )?(?:at|in) (?:schools|meetings)|volunteer\w*|"
-    r"run a (?:peer )?group|only (?:bring|bringing|mention\w*) it (?:up )?because)\b")
-# The resolutions that say it is over in any sentence; the rest of _OVER ("doing well", "I'm fine
-# now", "haven't felt") also turn up in "not doing well" or "haven't felt this low since".
-_SETTLED = re.compile(
-    r"\b(?:(?:long|way|so far|far|well) (?:gone|behind me|in the past)|behind me|(?:that'?s|it'?s|that was) (?:over|done|"
+# The resolutions that say it is over in any sentence.
+_SETTLED_WORDS = (
+    r"(?:long|way|so far|far|well) (?:gone|behind me|in the past)|behind me|(?:that'?s|it'?s|that was) (?:over|done|"
     r"history|in the past)|as history|chapter'?s (?:closed|over)|got through it|glad i stuck around|"
     r"(?:been )?(?:well|stable|clean|clear|sober) (?:for|since|over)|(?:a )?(?:totally |completely )?different (?:person|place)|"
-    r"(?:just )?giving you (?:the )?background|full picture|only (?:bring|bringing|mention\w*) it (?:up )?because)\b")
+    r"(?:just )?giving you (?:the )?background|full picture|only (?:bring|bringing|mention\w*) it (?:up )?because")
+_SETTLED = re.compile(rf"\b(?:{_SETTLED_WORDS})\b")
+# These also say it is over, with nothing taking it back, but turn up in "not doing well" or
+# "haven't felt this low since" too.
+_OVER = re.compile(
+    rf"\b(?:{_SETTLED_WORDS}|(?:a )?(?:much |totally |completely |very )?(?:different|better|good) place|"
+    r"haven'?t (?:done|had|felt|thought|been)|not since|never since|(?:been )?(?:well|stable|clean|clear|sober) now|"
+    r"doing (?:well|okay|ok|good|great)|recovered|(?:i'?m|i am) (?:fine|okay|ok|good|well|safe) now|"
+    r"(?:don'?t|do not) (?:think|feel) (?:that|like that) (?:now|any ?more)|life'?s (?:really |actually )?good now|"
+    r"(?:talk|speak|tell (?:that|my) story) (?:about it )?(?:at|in) (?:schools|meetings)|volunteer\w*|"
+    r"run a (?:peer )?group)\b")
 _CONTRAST = {"but", "though", "although", "yet"}
 # Said before the resolution: "it's not behind me", "I thought it was behind me", "I wish it was over".
 _DOUBTED = re.compile(r"(?:\b(?:not|never|no|isn'?t|wasn'?t|ain'?t)|n't)\W+(?:[\w']+\W+){0,2}$|"
