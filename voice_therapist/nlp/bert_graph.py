@@ -15,10 +15,13 @@ OPSET = 17  # LayerNormalization is an operator from 17 on
 MS_DOMAIN = "com.microsoft"  # onnxruntime's own operators
 
 
-def build(weights: dict[str, np.ndarray], layers: int, heads: int, eps: float, early_layer: int | None = None) -> bytes:
+def build(weights: dict[str, np.ndarray], layers: int, heads: int, eps: float, early_layer: int | None = None,
+          head: tuple[np.ndarray, np.ndarray] | None = None) -> bytes:
     """Serialised ONNX model: inputs ids, types (int64 [batch, seq]) and mask (float [batch, seq]);
     output `embedding` [batch, hidden], unit length, and with `early_layer` also
-    `early_embedding`, the same pooling over that layer's output."""
+    `early_embedding`, the same pooling over that layer's output. With `head` (weight
+    [classes, hidden], bias [classes]) also `probabilities` [batch, classes]: softmax over the
+    head applied to the mean before normalisation, as a fine-tuned classifier reads it."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -68,10 +71,13 @@ def build(weights: dict[str, np.ndarray], layers: int, heads: int, eps: float, e
     tinier = const("tinier", np.array(1e-12, np.float32))
     outputs = []
 
+    def mean_over_tokens(x: str, name: str) -> str:
+        summed = node("ReduceSum", [node("Mul", [x, mask3], name + "_masked"), axis_1], name + "_summed", keepdims=0)
+        return node("Div", [summed, count], name + "_mean")
+
     def pooled(x: str, name: str) -> None:
         """Mean over real tokens, then unit length."""
-        summed = node("ReduceSum", [node("Mul", [x, mask3], name + "_masked"), axis_1], name + "_summed", keepdims=0)
-        mean = node("Div", [summed, count], name + "_mean")
+        mean = mean_over_tokens(x, name)
         norm = node("Max", [node("ReduceL2", [mean], name + "_norm", axes=[1], keepdims=1), tinier],
                     name + "_norm_safe")
         nodes.append(helper.make_node("Div", [mean, norm], [name], name=name))
@@ -99,6 +105,14 @@ def build(weights: dict[str, np.ndarray], layers: int, heads: int, eps: float, e
         if i + 1 == early_layer:
             pooled(h, "early_embedding")
     pooled(h, "embedding")
+    if head is not None:
+        head_weight, head_bias = head
+        logits = node("Add", [node("MatMul", [mean_over_tokens(h, "head_input"),
+                                              const("head.weight", np.ascontiguousarray(head_weight.T, dtype=np.float32))],
+                                   "head_mm"),
+                              const("head.bias", head_bias.astype(np.float32))], "logits")
+        nodes.append(helper.make_node("Softmax", [logits], ["probabilities"], name="probabilities", axis=-1))
+        outputs.append(helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["batch", int(head_bias.shape[0])]))
 
     graph = helper.make_graph(
         nodes, "minilm_sentence_encoder",

@@ -128,16 +128,23 @@ class SentenceEmbedder:
 
 def encoder_graph(weights: Path, config: dict, directory: Path, fingerprint: str) -> bytes:
     """The int8 ONNX encoder, built from the safetensors weights once and kept on disk."""
-    path = directory / f"minilm-{hashlib.sha256(fingerprint.encode()).hexdigest()[:24]}.onnx"
+    def build() -> bytes:
+        from safetensors.numpy import load_file
+
+        return quantized(bert_graph.build(load_file(str(weights)), int(config["num_hidden_layers"]),
+                                          int(config["num_attention_heads"]), float(config["layer_norm_eps"]),
+                                          early_layer=EARLY_LAYER))
+
+    return cached_graph(directory / f"minilm-{hashlib.sha256(fingerprint.encode()).hexdigest()[:24]}.onnx", build)
+
+
+def cached_graph(path: Path, build) -> bytes:
+    """The ONNX model at `path`, built by `build()` and kept there the first time."""
     try:
         return path.read_bytes()
     except OSError:
         pass
-    from safetensors.numpy import load_file
-
-    model = quantized(bert_graph.build(load_file(str(weights)), int(config["num_hidden_layers"]),
-                                       int(config["num_attention_heads"]), float(config["layer_norm_eps"]),
-                                       early_layer=EARLY_LAYER))
+    model = build()
     try:
         write_atomically(path, model)
     except OSError as exc:  # a read-only home only costs start-up time

@@ -1,0 +1,117 @@
+"""The crisis detector's tuned layer: MiniLM's first three layers fine-tuned to name the level.
+
+The other trained layers read MiniLM's general-purpose sentence vector, which places a line
+by its topic as much as by its risk. This one was fine-tuned offline on the same written
+exemplars (scripts/train_crisis_encoder.py, torch), so its layers learned which words carry
+risk. It shares MiniLM's frozen word tables, read from the installed weights; only its three
+layers and the head ship, as float16 in models/crisis_tuned/. Here onnxruntime runs them,
+int8 like the embedder: half the embedder's cost, about 0.5-1 ms a sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime
+
+from ..nlp import bert_graph
+from ..nlp.embedder import SLOW_FUSIONS, cached_graph, default_model_dir, quantized
+from ..nlp.embedding_cache import default_cache_dir
+from .levels import AT_RISK
+
+MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "crisis_tuned"
+# The classifier's classes, in the order of its outputs.
+LEVELS = ["none", "watch", "passive", "active", "plan", "imminent", "harm_others", "abuse"]
+# Chosen on two pairs of read sets, each pair left out of training in turn (README, "Safety"):
+# at 0.8 the layer added recall at the cost of about one hard negative in a hundred.
+MIN_RISK_MASS = 0.8  # passive, active, plan and imminent together
+# Lines whose probabilities scripts/train_crisis_encoder.py records from torch, so a test can
+# check the ONNX graph computes the same classifier.
+REFERENCE_TEXTS = [
+    "I had a good day at work and I'm looking forward to the weekend.",
+    "Some nights I wish I just wouldn't wake up in the morning.",
+    "I've been thinking about killing myself a lot lately.",
+    "I've got the pills counted out on the table in front of me right now.",
+    "This commute is killing me, honestly, every single day.",
+    "My partner hits me when he drinks and I'm scared to go home.",
+]
+
+
+class TunedModelMissing(RuntimeError):
+    """models/crisis_tuned/ is missing, unreadable, or does not fit this code. The detector
+    does not start without it: a layer silently gone would lower recall unnoticed."""
+
+
+@dataclass(frozen=True)
+class TunedVerdict:
+    level: str  # the likeliest suicide-scale level, or "none" when their mass is under MIN_RISK_MASS
+    probability: float  # the at-risk mass
+
+
+class TunedCrisisModel:
+    def __init__(self, model_dir: Path = MODEL_DIR, base_dir: Path | None = None, cache_dir: Path | None = None):
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        meta_path, weights_path = model_dir / "model.json", model_dir / "weights.safetensors"
+        if not meta_path.is_file() or not weights_path.is_file():
+            raise TunedModelMissing(f"no model.json and weights.safetensors in {model_dir}: "
+                                    "run scripts/train_crisis_encoder.py")
+        try:
+            self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            levels, layers, max_tokens = self.meta["levels"], int(self.meta["layers"]), int(self.meta["max_tokens"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise TunedModelMissing(f"{meta_path} is not a model description ({exc!r})") from exc
+        if levels != LEVELS:
+            raise TunedModelMissing(f"{meta_path} names levels {levels}, this code {LEVELS}")
+        base_dir = Path(base_dir) if base_dir is not None else default_model_dir()
+        config = json.loads((base_dir / "config.json").read_text())
+        self.tokenizer = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=max_tokens)
+        self.tokenizer.no_padding()
+        base_weights = base_dir / "model.safetensors"
+        fingerprint = hashlib.sha256(weights_path.read_bytes() + meta_path.read_bytes()
+                                     + f"{base_weights.resolve()}:{base_weights.stat().st_size}".encode()).hexdigest()[:24]
+
+        try:
+            tuned = {k: v.astype(np.float32) for k, v in load_file(str(weights_path)).items()}
+        except Exception as exc:  # safetensors raises its own error types for a damaged file
+            raise TunedModelMissing(f"{weights_path} cannot be read ({exc}): run scripts/train_crisis_encoder.py") from exc
+        missing = {"head.weight", "head.bias"} - set(tuned)
+        if missing:
+            raise TunedModelMissing(f"{weights_path} has no {', '.join(sorted(missing))}")
+
+        def build() -> bytes:
+            weights = {k: v for k, v in load_file(str(base_weights)).items() if k.startswith("embeddings.")}
+            weights.update({k: v for k, v in tuned.items() if k.startswith("encoder.")})
+            return quantized(bert_graph.build(weights, layers, int(config["num_attention_heads"]),
+                                              float(config["layer_norm_eps"]),
+                                              head=(tuned["head.weight"], tuned["head.bias"])))
+
+        directory = (cache_dir or default_cache_dir()) / "models"
+        graph = cached_graph(directory / f"crisis-tuned-{fingerprint}.onnx", build)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1  # as the embedder: the other stages share the two cores
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"],
+                                                     disabled_optimizers=SLOW_FUSIONS)
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        enc = self.tokenizer.encode(text.strip())
+        feed = {"ids": np.array([enc.ids], dtype=np.int64), "types": np.array([enc.type_ids], dtype=np.int64),
+                "mask": np.array([enc.attention_mask], dtype=np.float32)}
+        (probs,) = self._session.run(["probabilities"], feed)
+        return dict(zip(LEVELS, probs[0].tolist()))
+
+    def verdict(self, text: str) -> TunedVerdict:
+        probs = self.probabilities(text)
+        scale = [level for level in LEVELS if level in AT_RISK]
+        mass = sum(probs[level] for level in scale)
+        if mass < MIN_RISK_MASS:
+            return TunedVerdict("none", mass)
+        return TunedVerdict(max(scale, key=probs.get), mass)
