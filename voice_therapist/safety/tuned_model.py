@@ -54,6 +54,7 @@ class TunedVerdict:
 
 class TunedCrisisModel:
     def __init__(self, model_dir: Path = MODEL_DIR, base_dir: Path | None = None, cache_dir: Path | None = None):
+        from safetensors import safe_open
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -74,26 +75,34 @@ class TunedCrisisModel:
         self.tokenizer.enable_truncation(max_length=max_tokens)
         self.tokenizer.no_padding()
         base_weights = base_dir / "model.safetensors"
-        fingerprint = hashlib.sha256(weights_path.read_bytes() + meta_path.read_bytes()
-                                     + f"{base_weights.resolve()}:{base_weights.stat().st_size}".encode()).hexdigest()[:24]
-
+        with open(weights_path, "rb") as f:
+            digest = hashlib.file_digest(f, "sha256")
+        digest.update(meta_path.read_bytes() + f"{base_weights.resolve()}:{base_weights.stat().st_size}".encode())
+        fingerprint = digest.hexdigest()[:24]
         try:
-            tuned = {k: v.astype(np.float32) for k, v in load_file(str(weights_path)).items()}
+            with safe_open(str(weights_path), "np") as f:
+                names = set(f.keys())
         except Exception as exc:  # safetensors raises its own error types for a damaged file
             raise TunedModelMissing(f"{weights_path} cannot be read ({exc}): run scripts/train_crisis_encoder.py") from exc
-        missing = {"head.weight", "head.bias"} - set(tuned)
+        missing = {"head.weight", "head.bias"} - names
         if missing:
             raise TunedModelMissing(f"{weights_path} has no {', '.join(sorted(missing))}")
 
         def build() -> bytes:
+            # Read only when the graph is not on disk yet: the float weights are ~70 MB.
+            try:
+                tuned = {k: v.astype(np.float32) for k, v in load_file(str(weights_path)).items()}
+            except Exception as exc:
+                raise TunedModelMissing(f"{weights_path} cannot be read ({exc})") from exc
             weights = {k: v for k, v in load_file(str(base_weights)).items() if k.startswith("embeddings.")}
             weights.update({k: v for k, v in tuned.items() if k.startswith("encoder.")})
             return quantized(bert_graph.build(weights, layers, int(config["num_attention_heads"]),
                                               float(config["layer_norm_eps"]),
                                               head=(tuned["head.weight"], tuned["head.bias"])))
 
-        directory = (cache_dir or default_cache_dir()) / "models"
-        graph = cached_graph(directory / f"crisis-tuned-{fingerprint}.onnx", build)
+        graph_path = (cache_dir or default_cache_dir()) / "models" / f"crisis-tuned-{fingerprint}.onnx"
+        # By path when it is on disk: onnxruntime then reads it without a second copy in memory.
+        graph = str(graph_path) if graph_path.is_file() else cached_graph(graph_path, build)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1  # as the embedder: the other stages share the two cores
         options.inter_op_num_threads = 1
