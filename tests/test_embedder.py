@@ -83,3 +83,19 @@ def test_wide_vector_is_the_embedding_beside_the_one_pooled_after_the_early_laye
     assert own.embed_exemplars(texts).shape == (2, 384)
     assert np.allclose(own.embed_exemplars(texts, wide=True), own.embed_wide(texts))
     assert np.allclose(own.embed_exemplars(texts), own.embed(texts))
+
+
+def test_a_built_graph_is_kept_and_opened_by_path_next_time(tmp_path):
+    from voice_therapist.nlp.embedder import cached_graph
+
+    builds = []
+
+    def build():
+        builds.append(1)
+        return b"onnx bytes"
+
+    path = tmp_path / "models" / "graph.onnx"
+    assert cached_graph(path, build) == b"onnx bytes"
+    # by path: onnxruntime reads the file itself, with no second copy held in Python
+    assert cached_graph(path, build) == str(path)
+    assert path.read_bytes() == b"onnx bytes" and len(builds) == 1

@@ -12,6 +12,7 @@ import hashlib
 import importlib.util
 import json
 import logging
+import os
 import tempfile
 from pathlib import Path
 
@@ -126,7 +127,7 @@ class SentenceEmbedder:
         return np.concatenate([final[0], early[0]])
 
 
-def encoder_graph(weights: Path, config: dict, directory: Path, fingerprint: str) -> bytes:
+def encoder_graph(weights: Path, config: dict, directory: Path, fingerprint: str) -> str | bytes:
     """The int8 ONNX encoder, built from the safetensors weights once and kept on disk."""
     def build() -> bytes:
         from safetensors.numpy import load_file
@@ -138,12 +139,12 @@ def encoder_graph(weights: Path, config: dict, directory: Path, fingerprint: str
     return cached_graph(directory / f"minilm-{hashlib.sha256(fingerprint.encode()).hexdigest()[:24]}.onnx", build)
 
 
-def cached_graph(path: Path, build) -> bytes:
-    """The ONNX model at `path`, built by `build()` and kept there the first time."""
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
+def cached_graph(path: Path, build) -> str | bytes:
+    """What onnxruntime should open: the model's path when it is kept on disk (read there, it
+    costs no second copy in memory: 150 -> 75 MB for the tuned crisis layer), else the bytes
+    `build()` makes, which are kept at `path` for the next start."""
+    if path.is_file() and os.access(path, os.R_OK):
+        return str(path)
     model = build()
     try:
         write_atomically(path, model)

@@ -101,8 +101,7 @@ class TunedCrisisModel:
                                               head=(tuned["head.weight"], tuned["head.bias"])))
 
         graph_path = (cache_dir or default_cache_dir()) / "models" / f"crisis-tuned-{fingerprint}.onnx"
-        # By path when it is on disk: onnxruntime then reads it without a second copy in memory.
-        graph = str(graph_path) if graph_path.is_file() else cached_graph(graph_path, build)
+        graph = cached_graph(graph_path, build)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1  # as the embedder: the other stages share the two cores
         options.inter_op_num_threads = 1
