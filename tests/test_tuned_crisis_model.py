@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import yaml
 
 from voice_therapist.dialogue.protocol import load_protocols
 from voice_therapist.nlp.embedder import SentenceEmbedder
@@ -36,6 +37,8 @@ def test_the_shipped_model_was_trained_on_these_levels_and_base_weights():
     assert meta["levels"] == tuned_model.LEVELS
     assert meta["left_out"] == ""  # the shipped one saw every exemplar; left-out runs are for measuring
     assert meta["reference"]["texts"] == tuned_model.REFERENCE_TEXTS
+    registry = yaml.safe_load((MODEL_DIR.parent / "registry.yaml").read_text())
+    assert meta["base_weights_sha256"] == registry["models"]["minilm-l6-v2"]["sha256"]  # the MiniLM setup installs
 
 
 @pytest.mark.parametrize("text, floor", [
