@@ -21,9 +21,46 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# The crisis detector's fine-tuned layer is trained here from the project's exemplars, never
+# committed: in its own environment (torch, ~5 GB, which the product never imports), kept in
+# the cache keyed by requirements-train.lock, and the trained model kept there by the
+# exemplars' digest, so a clean clone copies it instead of training again (~6 minutes).
+CACHE=${VOICE_THERAPIST_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/voice-therapist}
+MODEL=models/crisis_tuned
+crisis_model() {
+  if "$VENV/bin/python" scripts/train_crisis_encoder.py --check; then
+    echo "==> the crisis classifier matches the exemplars ($MODEL)"
+    return
+  fi
+  local digest saved train_lock train_venv
+  digest=$("$VENV/bin/python" scripts/train_crisis_encoder.py --digest | cut -c1-16)
+  saved="$CACHE/crisis_tuned-$digest"
+  if [ -f "$saved/model.json" ] && [ -f "$saved/weights.safetensors" ]; then
+    mkdir -p "$MODEL" && cp "$saved/model.json" "$saved/weights.safetensors" "$MODEL/"
+    if "$VENV/bin/python" scripts/train_crisis_encoder.py --check; then
+      echo "==> the crisis classifier copied from $saved"
+      return
+    fi
+  fi
+  train_lock=$(sha256sum requirements-train.lock | cut -c1-16)
+  train_venv="$CACHE/venv-train-$train_lock"
+  if [ ! -f "$train_venv/.complete" ]; then
+    echo "==> creating the training environment $train_venv (torch: ~5 GB to download the first time)"
+    rm -rf "$train_venv"
+    "$PY" -m venv "$train_venv"
+    "$train_venv/bin/pip" install -q --no-deps -r requirements-train.lock \
+      2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
+    touch "$train_venv/.complete"
+  fi
+  echo "==> training the crisis classifier from the exemplars (about 6 minutes on 2 cores)"
+  "$train_venv/bin/python" scripts/train_crisis_encoder.py
+  mkdir -p "$saved" && cp "$MODEL/model.json" "$MODEL/weights.safetensors" "$saved/"
+}
+
 want=$(sha256sum "$LOCK" pyproject.toml | sha256sum | cut -c1-16)
 if [ -x "$VENV/bin/python" ] && [ "$(cat "$VENV/.lock-hash" 2>/dev/null)" = "$want" ]; then
   echo "==> virtual environment is up to date ($VENV)"
+  crisis_model
   exit 0
 fi
 
@@ -60,3 +97,4 @@ echo "==> checking the default models against models/registry.yaml"
 "$VENV/bin/python" -m voice_therapist.model_check
 # librosa's numba kernels compile once per machine (~20 s) and are cached on disk.
 "$VENV/bin/python" -c "from voice_therapist.prosody.features import warm_up; warm_up()"
+crisis_model

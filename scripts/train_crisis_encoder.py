@@ -1,10 +1,11 @@
 """Trains the crisis detector's tuned layer: MiniLM's first layers fine-tuned as a level classifier.
 
-Offline only; the product never runs torch. Run it from a separate environment with torch
-and transformers (pip install torch transformers safetensors); it asks the project's own
-.venv for the exemplars and the constants:
+scripts/setup.sh runs it whenever the trained model does not match the exemplars, from its
+own environment (requirements-train.lock: torch and transformers; the product never imports
+them); it asks the project's own .venv for the exemplars and the constants:
 
     /path/to/torch-venv/bin/python scripts/train_crisis_encoder.py
+    .venv/bin/python scripts/train_crisis_encoder.py --check   # exit 0 when the model is current
 
 It trains on the same written exemplars as the other layers (voice_therapist.safety.detector
 .exemplars, with the project's ordinary therapy talk as `none`), keeps MiniLM's word and
@@ -56,7 +57,24 @@ def project_data(leave_out: str) -> dict:
         held |= {json.loads(row)["text"].strip().lower() for row in rows if row.strip()}
     lines = [(text, level) for level, texts in written.items() for text in texts if text.strip().lower() not in held]
     return {"lines": lines, "levels": LEVELS, "model_dir": str(MODEL_DIR), "reference_texts": REFERENCE_TEXTS,
-            "base": str(default_model_dir())}
+            "base": str(default_model_dir()), "exemplars_sha256": exemplars_digest(lines)}
+
+
+def exemplars_digest(lines) -> str:
+    return hashlib.sha256("\n".join(f"{level}\t{text}" for text, level in lines).encode()).hexdigest()
+
+
+def is_current(data: dict) -> bool:
+    """The model in models/crisis_tuned/ was trained on exactly these exemplars and base weights."""
+    try:
+        meta = json.loads((Path(data["model_dir"]) / "model.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    base = Path(data["base"]) / "model.safetensors"
+    with open(base, "rb") as f:
+        base_digest = hashlib.file_digest(f, "sha256").hexdigest()
+    return (meta.get("exemplars_sha256") == data["exemplars_sha256"] and meta.get("base_weights_sha256") == base_digest
+            and meta.get("left_out") == "" and (Path(data["model_dir"]) / "weights.safetensors").is_file())
 
 
 def train(lines: list[tuple[str, str]], levels: list[str], base: Path):
@@ -125,7 +143,14 @@ def main() -> None:
     parser.add_argument("--leave-out", default="", help="comma-separated tests/data set names, without .jsonl")
     parser.add_argument("--out", type=Path, help="where the model goes (default: models/crisis_tuned)")
     parser.add_argument("--data-only", action="store_true", help=argparse.SUPPRESS)  # the .venv's half
+    parser.add_argument("--check", action="store_true", help="exit 0 when models/crisis_tuned is current")
+    parser.add_argument("--digest", action="store_true", help="print the digest of the exemplars it trains on")
     args = parser.parse_args()
+    if args.check:
+        sys.exit(0 if is_current(project_data("")) else 1)
+    if args.digest:
+        print(project_data("")["exemplars_sha256"])
+        return
     if args.data_only:
         print(json.dumps(project_data(args.leave_out)))
         return
@@ -138,12 +163,11 @@ def main() -> None:
     out = args.out or Path(data["model_dir"])
     out.mkdir(parents=True, exist_ok=True)
     save_file(state, str(out / "weights.safetensors"))
-    corpus = "\n".join(f"{level}\t{text}" for text, level in data["lines"]).encode()
     meta = {
         "levels": data["levels"], "layers": LAYERS, "epochs": EPOCHS, "learning_rate": LEARNING_RATE, "batch": BATCH,
         "max_tokens": MAX_TOKENS, "seed": SEED, "torch": torch_version, "left_out": args.leave_out,
         "base_weights_sha256": hashlib.sha256((base / "model.safetensors").read_bytes()).hexdigest(),
-        "exemplars_sha256": hashlib.sha256(corpus).hexdigest(), "exemplar_lines": len(data["lines"]),
+        "exemplars_sha256": data["exemplars_sha256"], "exemplar_lines": len(data["lines"]),
         "reference": {"texts": data["reference_texts"], "probabilities": probabilities(data["reference_texts"])},
     }
     (out / "model.json").write_text(json.dumps(meta, indent=1) + "\n")

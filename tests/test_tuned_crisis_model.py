@@ -60,7 +60,7 @@ def test_it_leaves_ordinary_talk_alone(tuned, text):
 
 
 def test_a_missing_or_broken_model_stops_the_start_with_its_file_named(tmp_path):
-    with pytest.raises(TunedModelMissing, match="train_crisis_encoder"):
+    with pytest.raises(TunedModelMissing, match="setup.sh"):
         TunedCrisisModel(model_dir=tmp_path)
     copy = tmp_path / "copy"
     shutil.copytree(MODEL_DIR, copy)
