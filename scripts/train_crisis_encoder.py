@@ -48,7 +48,7 @@ def project_data(leave_out: str) -> dict:
     from voice_therapist.nlp.distortions import KNOWLEDGE_FILE
     from voice_therapist.nlp.embedder import default_model_dir
     from voice_therapist.safety.detector import EXEMPLAR_FILES, exemplars, ordinary_talk
-    from voice_therapist.safety.tuned_model import LEVELS, MODEL_DIR, REFERENCE_TEXTS
+    from voice_therapist.safety.tuned_model import LEVELS, MODEL_DIR, REFERENCE_TEXTS, exemplars_digest
 
     written = exemplars(EXEMPLAR_FILES, ordinary_talk(load_protocols(), KNOWLEDGE_FILE))
     held = set()
@@ -58,10 +58,6 @@ def project_data(leave_out: str) -> dict:
     lines = [(text, level) for level, texts in written.items() for text in texts if text.strip().lower() not in held]
     return {"lines": lines, "levels": LEVELS, "model_dir": str(MODEL_DIR), "reference_texts": REFERENCE_TEXTS,
             "base": str(default_model_dir()), "exemplars_sha256": exemplars_digest(lines)}
-
-
-def exemplars_digest(lines) -> str:
-    return hashlib.sha256("\n".join(f"{level}\t{text}" for text, level in lines).encode()).hexdigest()
 
 
 def is_current(data: dict) -> bool:

@@ -10,11 +10,12 @@ import pytest
 import yaml
 
 from voice_therapist.dialogue.protocol import load_protocols
+from voice_therapist.nlp.distortions import KNOWLEDGE_FILE
 from voice_therapist.nlp.embedder import SentenceEmbedder
 from voice_therapist.safety import tuned_model
-from voice_therapist.safety.detector import CrisisDetector, exemplars, load_models
+from voice_therapist.safety.detector import EXEMPLAR_FILES, CrisisDetector, exemplars, load_models, ordinary_talk
 from voice_therapist.safety.levels import at_least
-from voice_therapist.safety.tuned_model import MODEL_DIR, TunedCrisisModel, TunedModelMissing
+from voice_therapist.safety.tuned_model import MODEL_DIR, TunedCrisisModel, TunedModelMissing, exemplars_digest
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +40,15 @@ def test_the_shipped_model_was_trained_on_these_levels_and_base_weights():
     assert meta["reference"]["texts"] == tuned_model.REFERENCE_TEXTS
     registry = yaml.safe_load((MODEL_DIR.parent / "registry.yaml").read_text())
     assert meta["base_weights_sha256"] == registry["models"]["minilm-l6-v2"]["sha256"]  # the MiniLM setup installs
+
+
+def test_the_shipped_model_was_trained_on_the_exemplars_as_they_are_now():
+    # An exemplar edited without retraining would leave the layer reading yesterday's lines.
+    written = exemplars(EXEMPLAR_FILES, ordinary_talk(load_protocols(), KNOWLEDGE_FILE))
+    lines = [(text, level) for level, texts in written.items() for text in texts]
+    meta = json.loads((MODEL_DIR / "model.json").read_text())
+    assert meta["exemplars_sha256"] == exemplars_digest(lines), "exemplars changed: scripts/setup.sh retrains the layer"
+    assert meta["exemplar_lines"] == len(lines)
 
 
 @pytest.mark.parametrize("text, floor", [

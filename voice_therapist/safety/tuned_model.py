@@ -46,6 +46,11 @@ class TunedModelMissing(RuntimeError):
     does not start without it: a layer silently gone would lower recall unnoticed."""
 
 
+
+def exemplars_digest(lines: list[tuple[str, str]]) -> str:
+    """What model.json records of the (text, level) lines the layer was trained on, in order."""
+    return hashlib.sha256("\n".join(f"{level}\t{text}" for text, level in lines).encode()).hexdigest()
+
 @dataclass(frozen=True)
 class TunedVerdict:
     level: str  # the likeliest suicide-scale level, or "none" when their mass is under MIN_RISK_MASS
