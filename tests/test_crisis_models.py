@@ -1,6 +1,7 @@
 """The crisis detector with every trained layer, on phrasings that are not among its exemplars."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -103,13 +104,15 @@ def test_a_greeting_on_a_returning_visit_is_not_risk(models):
     assert CrisisDetector(models).assess("Hi, it's me again.").risk.level == "none"
 
 
-@pytest.mark.xfail(strict=True, reason="a known false alarm since the six training sets joined: the nearest "
-                   "exemplar is 'i've been hitting myself when i get overwhelmed and part of me wants to do worse' "
-                   "(0.68, against 0.66 for the nearest ordinary line) and the n-gram model agrees; every "
-                   "stricter rule tried cost recall on the newest sets")
 def test_being_overwhelmed_at_work_is_not_risk(models):
+    """A false alarm since the six training sets joined: the nearest exemplar is "i've been
+    hitting myself when i get overwhelmed and part of me wants to do worse" (0.68, against 0.66
+    for the nearest ordinary line) and the n-gram model agrees. The tuned layer is sure it is
+    `none`, and only topic-reading layers heard it, so it vetoes them."""
     text = "I feel overwhelmed by everything at work lately and I do not know what to do."
-    assert CrisisDetector(models).assess(text).risk.level == "none"
+    assert CrisisDetector(replace(models, tuned=None)).assess(text).risk.level != "none"
+    risk = CrisisDetector(models).assess(text).risk
+    assert risk.level == "none" and any(reason.startswith("tuned:none:") for reason in risk.reasons), risk
 
 
 @pytest.mark.parametrize("text,level", [

@@ -116,3 +116,39 @@ def test_it_does_not_read_a_short_answer_or_an_idiom(models):
     for text in ("Pills. Tonight.", "I'm dying to see that film, it's killing me waiting."):
         reasons = CrisisDetector(models).assess(text).risk.reasons
         assert not any(r.startswith("tuned:") for r in reasons), (text, reasons)
+
+
+def test_a_sure_none_turns_the_lexicons_wish_into_a_gentle_question(models):
+    # Written for this test: a death in the family, told calmly, with the wish words in it.
+    text = "My grandfather wanted to die before he lost his memory, he said so often, and he passed last spring, calmly."
+    assert text.lower() not in {t.lower() for texts in exemplars().values() for t in texts}
+    assert CrisisDetector(replace(models, tuned=None)).assess(text).risk.level == "passive"
+    risk = CrisisDetector(models).assess(text).risk
+    assert risk.level == "watch", risk  # asked about, not the crisis path
+    assert any(reason.startswith("tuned:none:") for reason in risk.reasons)
+
+
+class AlwaysSureOfNone:
+    """A tuned layer that is wrong in the worst way: sure every line is harmless."""
+
+    def verdict(self, text):
+        return tuned_model.TunedVerdict("none", 0.0, 1.0)
+
+
+@pytest.mark.parametrize("text, floor", [
+    ("I've got the pills counted out on the table in front of me right now.", "plan"),
+    ("I'm on the bridge now and I'm going to jump.", "imminent"),
+    ("I want to kill myself.", "watch"),  # never silenced: asked about gently
+    ("I'm going to kill my brother when he gets home, I mean it.", "harm_others"),
+])
+def test_a_sure_none_never_silences_what_the_words_say(models, text, floor):
+    risk = CrisisDetector(replace(models, tuned=AlwaysSureOfNone())).assess(text).risk
+    assert risk.level == floor if floor in ("watch", "harm_others") else at_least(risk.level, floor), risk
+
+
+def test_a_vetoed_line_does_not_come_back_through_the_context(models):
+    detector = CrisisDetector(replace(models, tuned=AlwaysSureOfNone()))
+    for calm in ("Work was long today.", "I had soup for dinner."):
+        detector.commit(detector.assess(calm))
+    risk = detector.assess("I keep thinking about killing myself these days.").risk
+    assert risk.level == "watch" and "context" not in risk.reasons, risk

@@ -4,10 +4,12 @@ Five inspectable layers: the lexicon's patterns (lexicon.py), the nearest writte
 over sentence embeddings (semantic.py), logistic regression over the same embedding
 (linear_classifier.py), a small n-gram model (ngram_classifier.py), and MiniLM's first layers
 fine-tuned as a level classifier (tuned_model.py), all trained on the same written exemplars.
-The highest level wins; none ever lowers another. Risk builds up over a conversation: it
-never resets on a calm sentence, the last few utterances are also read together (a veiled
-statement is often spread over turns), and repeated hopelessness becomes a reason to ask
-directly. `assess` only reads the session's state; `commit` applies an assessment once the
+The highest level wins. One layer lowers others, and only one way: the tuned layer, when it
+is sure a line is harmless, overrules the layers that read topics and turns the lexicon's
+passive or active into a gentle question (`_after_sure_none`). Risk builds up over a
+conversation: it never resets on a calm sentence, the last few utterances are also read
+together (a veiled statement is often spread over turns), and repeated hopelessness becomes a
+reason to ask directly. `assess` only reads the session's state; `commit` applies an assessment once the
 turn is certain.
 """
 
@@ -25,7 +27,7 @@ from .linear_classifier import LinearCrisisModel
 from .ngram_classifier import NgramNaiveBayes
 from .risk_answers import answered_level
 from .semantic import SemanticCrisisModel
-from .tuned_model import TunedCrisisModel
+from .tuned_model import SURE_NONE, TunedCrisisModel
 
 SAFETY_DIR = Path(__file__).resolve().parent.parent.parent / "protocols" / "safety"
 EXEMPLARS_FILE = SAFETY_DIR / "crisis_exemplars.yaml"  # written as exemplars
@@ -102,6 +104,19 @@ def ordinary_talk(protocols, distortions_file: Path) -> list[str]:
             + [e for v in thoughts.distortions.values() for e in v.exemplars] + thoughts.none.exemplars)
 
 
+def _after_sure_none(found: list[str], layers: list[str]) -> tuple[list[str], list[str]]:
+    """What the other layers heard, once the tuned layer is sure (SURE_NONE) a line is `none`.
+    The topic-reading layers' suicide-scale levels go: they had "Tide's at six tomorrow, we'll
+    be out early for the crab pots" at imminent. The lexicon's passive and active become a
+    gentle question (watch): words like "kill myself" are always asked about, and a real risk
+    the tuned layer misjudged still builds up. Plan and imminent from the lexicon, harm to
+    others and abuse stand. On three pairs of read sets left out of all training: hard
+    negatives on the crisis path 2.4 -> 2.0%, 4.4 -> 3.6%, 7.2 -> 5.6%; no risk line lost."""
+    kept = [("watch" if level in ("passive", "active") else level, layer) for level, layer in zip(found, layers)
+            if level in SEPARATE or layer == "lexicon"]
+    return [level for level, _ in kept], [layer for _, layer in kept]
+
+
 def _same_kind(heard: str, level: str) -> bool:
     """`heard` is risk of the same kind as `level`: both on the suicide scale, or both a separate path."""
     return heard != "none" and (heard in SEPARATE) == (level in SEPARATE)
@@ -134,15 +149,18 @@ class CrisisDetector:
         killing yourself?")."""
         reasons: set[str] = set()
         found: list[str] = []
+        layers: list[str] = []  # which layer heard each of `found`
         strength: dict[str, float] = {}
 
-        def note(level: str, score: float) -> None:
+        def note(level: str, score: float, layer: str) -> None:
             found.append(level)
+            layers.append(layer)
             strength[level] = max(strength.get(level, 0.0), score)
 
-        for hit in scan(text):
-            note(hit.level, 1.0)
-            reasons.add(f"lexicon:{hit.level}")
+        said = [hit.level for hit in scan(text)]
+        for lvl in said:
+            note(lvl, 1.0, "lexicon")
+            reasons.add(f"lexicon:{lvl}")
         level, p, leaning = self._model_level(text)
         harmless = neutralized(text)  # an idiom or suicide as a topic: read once, used by each model below
         vector = self.semantic.vector(text) if self.semantic is not None else None
@@ -155,7 +173,7 @@ class CrisisDetector:
         risk_is_near = near is None or (near.level != "none" and near.nearer)
         if level != "none" and (found or not harmless) and (found or risk_is_near):
             reasons.add(f"model:{level}:{p:.2f}")
-            note(level if found else "watch", p)
+            note(level if found else "watch", p, "model")
         if near is not None:
             # Close to a risk exemplar but nearly as close to an ordinary line: the n-gram
             # model must agree before it counts. Nearer to an ordinary line, it never counts:
@@ -163,7 +181,7 @@ class CrisisDetector:
             # risk exemplar at 0.69 and the n-gram model's word for "wake up".
             agreed = near.clear or (near.nearer and level != "none" and level not in SEPARATE)
             if near.level != "none" and agreed and (found or not harmless):
-                note(near.level, near.similarity)
+                note(near.level, near.similarity, "semantic")
                 reasons.add(f"semantic:{near.level}:{near.similarity:.2f}")
         if (vector is not None and self.linear is not None and (found or not harmless)
                 and len(text.split()) >= LINEAR_MIN_WORDS):
@@ -176,7 +194,7 @@ class CrisisDetector:
             seconded = found or _same_kind(level, verdict.level) or (
                 near is not None and near.nearer and _same_kind(near.level, verdict.level))
             if verdict.level != "none" and seconded:
-                note(verdict.level, verdict.probability)
+                note(verdict.level, verdict.probability, "linear")
                 reasons.add(f"linear:{verdict.level}:{verdict.probability:.2f}")
         if self.tuned is not None and (found or not harmless) and len(text.split()) >= MODEL_MIN_WORDS:
             # It reads words in their place in the sentence, which the general-purpose vector
@@ -189,20 +207,26 @@ class CrisisDetector:
             tuned = self.tuned.verdict(text)
             leans_to_risk = (near is not None and near.level != "none") or leaning != "none"
             if tuned.level != "none" and leans_to_risk:
-                note(tuned.level, tuned.probability)
+                note(tuned.level, tuned.probability, "tuned")
                 reasons.add(f"tuned:{tuned.level}:{tuned.probability:.2f}")
+            elif tuned.none >= SURE_NONE and _after_sure_none(found, layers) != (found, layers):
+                found[:], layers[:] = _after_sure_none(found, layers)
+                if "watch" in found:
+                    strength["watch"] = 1.0  # a lexicon pattern's
+                reasons.add(f"tuned:none:{tuned.none:.2f}")
         answered = answered_level(asked, text)
         if answered is not None:
-            note(answered, 1.0)
+            note(answered, 1.0, "answer")
             reasons.add(f"answer:{answered}")
         own = set(found)  # what this utterance says by itself, before context is added
         if self._recent:
             joined = " ".join([*self._recent, text])
             context = [h.level for h in scan(joined)]
+            # Not what this utterance's own words said: a veto above must not come back through the context.
             raised_by_context = [lvl for lvl in context if lvl != "none" and lvl not in found]
             if raised_by_context:
                 for lvl in raised_by_context:
-                    note(lvl, 1.0)
+                    note(lvl, 1.0, "context")
                 reasons.add("context")
         separate = [lvl for lvl in found if lvl in SEPARATE]
         scale = max((lvl for lvl in found if lvl in LEVELS), key=rank, default="none")
