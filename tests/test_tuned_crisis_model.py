@@ -152,3 +152,12 @@ def test_a_vetoed_line_does_not_come_back_through_the_context(models):
         detector.commit(detector.assess(calm))
     risk = detector.assess("I keep thinking about killing myself these days.").risk
     assert risk.level == "watch" and "context" not in risk.reasons, risk
+
+
+def test_a_long_monologue_cut_before_its_risk_is_not_vetoed(models):
+    text = ("So this morning I got up early, made coffee, walked the dog round the park, did the school run, "
+            "answered a pile of emails, sat through two meetings about the budget, had a sandwich at my desk, "
+            "picked the kids up, cooked pasta, and the whole time I kept thinking I want to kill myself.")
+    verdict = models.tuned.verdict(text)
+    assert not verdict.whole and verdict.none >= tuned_model.SURE_NONE  # it never read the last words
+    assert CrisisDetector(models).assess(text).risk.level == "active"

@@ -60,6 +60,7 @@ class TunedVerdict:
     level: str  # the likeliest suicide-scale level, or "none" when their mass is under MIN_RISK_MASS
     probability: float  # the at-risk mass
     none: float = 0.0  # the probability of `none`: SURE_NONE and above, the detector's veto
+    whole: bool = True  # it read every word: a long monologue is cut at max_tokens
 
 
 class TunedCrisisModel:
@@ -121,16 +122,19 @@ class TunedCrisisModel:
                                                      disabled_optimizers=SLOW_FUSIONS)
 
     def probabilities(self, text: str) -> dict[str, float]:
+        return self._read(text)[0]
+
+    def _read(self, text: str) -> tuple[dict[str, float], bool]:
+        """The probabilities, and whether every word fitted in."""
         enc = self.tokenizer.encode(text.strip())
         feed = {"ids": np.array([enc.ids], dtype=np.int64), "types": np.array([enc.type_ids], dtype=np.int64),
                 "mask": np.array([enc.attention_mask], dtype=np.float32)}
         (probs,) = self._session.run(["probabilities"], feed)
-        return dict(zip(LEVELS, probs[0].tolist()))
+        return dict(zip(LEVELS, probs[0].tolist())), not enc.overflowing
 
     def verdict(self, text: str) -> TunedVerdict:
-        probs = self.probabilities(text)
+        probs, whole = self._read(text)
         scale = [level for level in LEVELS if level in AT_RISK]
         mass = sum(probs[level] for level in scale)
-        if mass < MIN_RISK_MASS:
-            return TunedVerdict("none", mass, probs["none"])
-        return TunedVerdict(max(scale, key=probs.get), mass, probs["none"])
+        level = "none" if mass < MIN_RISK_MASS else max(scale, key=probs.get)
+        return TunedVerdict(level, mass, probs["none"], whole)
