@@ -111,8 +111,10 @@ def test_being_overwhelmed_at_work_is_not_risk(models):
     `none`, and only topic-reading layers heard it, so it vetoes them."""
     text = "I feel overwhelmed by everything at work lately and I do not know what to do."
     assert CrisisDetector(replace(models, tuned=None)).assess(text).risk.level != "none"
-    risk = CrisisDetector(models).assess(text).risk
+    assessment = CrisisDetector(models).assess(text)
+    risk = assessment.risk
     assert risk.level == "none" and any(reason.startswith("tuned:none:") for reason in risk.reasons), risk
+    assert assessment.score == 0.0  # nothing stands behind a `none`, whatever was vetoed
 
 
 @pytest.mark.parametrize("text,level", [

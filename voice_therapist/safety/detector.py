@@ -243,8 +243,9 @@ class CrisisDetector:
         session_level = scale if raised else self.session_level
         # Harm to others and abuse have their own paths, but never hide a risk to the user's life.
         reported = separate[0] if separate and rank(session_level) < rank("passive") else session_level
+        score = 0.0 if reported == "none" else strength.get(reported, max(strength.values(), default=0.0))
         return Assessment(Risk(level=reported, reasons=tuple(sorted(reasons))), session_level, raised, text, watch,
-                          round(strength.get(reported, max(strength.values(), default=0.0)), 3))
+                          round(score, 3))
 
     def with_stress(self, assessment: Assessment, stress: float) -> Assessment:
         """A very tense voice with nothing found in the words asks gently (watch); it never lowers a level."""
