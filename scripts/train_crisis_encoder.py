@@ -17,6 +17,8 @@ ONNX graph against.
 
 --leave-out NAME[,NAME] leaves sets under tests/data/ out of the exemplars, and --out DIR
 writes the model elsewhere: that is how the threshold was chosen (README, "Safety").
+--data FILE trains on other lines (a JSON file shaped like --data-only's output):
+scripts/crisis_ceiling.py uses it to measure, never to ship.
 """
 
 from __future__ import annotations
@@ -139,6 +141,7 @@ def main() -> None:
     parser.add_argument("--leave-out", default="", help="comma-separated tests/data set names, without .jsonl")
     parser.add_argument("--out", type=Path, help="where the model goes (default: models/crisis_tuned)")
     parser.add_argument("--data-only", action="store_true", help=argparse.SUPPRESS)  # the .venv's half
+    parser.add_argument("--data", type=Path, help="train on these lines instead (for measuring; needs --out)")
     parser.add_argument("--check", action="store_true", help="exit 0 when models/crisis_tuned is current")
     parser.add_argument("--digest", action="store_true", help="print the digest of the exemplars it trains on")
     args = parser.parse_args()
@@ -150,8 +153,11 @@ def main() -> None:
     if args.data_only:
         print(json.dumps(project_data(args.leave_out)))
         return
-    data = json.loads(subprocess.run([str(PROJECT_PYTHON), __file__, "--data-only", "--leave-out", args.leave_out],
-                                     check=True, capture_output=True, text=True).stdout)
+    if args.data and not args.out:
+        parser.error("--data needs --out: the shipped model is trained on the exemplars only")
+    data = json.loads(args.data.read_text(encoding="utf-8") if args.data else subprocess.run(
+        [str(PROJECT_PYTHON), __file__, "--data-only", "--leave-out", args.leave_out],
+        check=True, capture_output=True, text=True).stdout)
     from safetensors.torch import save_file
 
     base = Path(data["base"])
@@ -161,7 +167,8 @@ def main() -> None:
     save_file(state, str(out / "weights.safetensors"))
     meta = {
         "levels": data["levels"], "layers": LAYERS, "epochs": EPOCHS, "learning_rate": LEARNING_RATE, "batch": BATCH,
-        "max_tokens": MAX_TOKENS, "seed": SEED, "torch": torch_version, "left_out": args.leave_out,
+        "max_tokens": MAX_TOKENS, "seed": SEED, "torch": torch_version,
+        "left_out": f"data:{args.data.name}" if args.data else args.leave_out,
         "base_weights_sha256": hashlib.sha256((base / "model.safetensors").read_bytes()).hexdigest(),
         "exemplars_sha256": data["exemplars_sha256"], "exemplar_lines": len(data["lines"]),
         "reference": {"texts": data["reference_texts"], "probabilities": probabilities(data["reference_texts"])},
