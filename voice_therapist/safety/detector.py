@@ -9,8 +9,8 @@ is sure a line is harmless, overrules the layers that read topics and turns the 
 passive or active into a gentle question (`_after_sure_none`). Risk builds up over a
 conversation: it never resets on a calm sentence, the last few utterances are also read
 together (a veiled statement is often spread over turns), and repeated hopelessness becomes a
-reason to ask directly. `assess` only reads the session's state; `commit` applies an assessment once the
-turn is certain.
+reason to ask directly. `assess` only reads the session's state; `commit` applies an
+assessment once the turn is certain.
 """
 
 from __future__ import annotations
