@@ -83,14 +83,7 @@ class SentenceEmbedder:
         self.wide_cache = EmbeddingCache(f"{self.cache.fingerprint}:early={EARLY_LAYER}", self.cache.directory)
         self.dim = int(config["hidden_size"])
         graph = encoder_graph(weights, config, self.cache.directory / "models", f"{fingerprint}:early={EARLY_LAYER}")
-        options = onnxruntime.SessionOptions()
-        # One thread: the ASR, LLM and TTS share the two cores, and a second thread competing
-        # with them made a sentence many times slower.
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        self._session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"],
-                                                     disabled_optimizers=SLOW_FUSIONS)
+        self._session = encoder_session(graph)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Return an (n, 384) float32 array of L2-normalised sentence embeddings."""
@@ -137,6 +130,18 @@ def encoder_graph(weights: Path, config: dict, directory: Path, fingerprint: str
                                           early_layer=EARLY_LAYER))
 
     return cached_graph(directory / f"minilm-{hashlib.sha256(fingerprint.encode()).hexdigest()[:24]}.onnx", build)
+
+
+def encoder_session(graph: str | bytes) -> onnxruntime.InferenceSession:
+    """An onnxruntime session for a graph from bert_graph.build (a path or the bytes)."""
+    options = onnxruntime.SessionOptions()
+    # One thread: the ASR, LLM and TTS share the two cores, and a second thread competing
+    # with them made a sentence many times slower.
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"],
+                                        disabled_optimizers=SLOW_FUSIONS)
 
 
 def cached_graph(path: Path, build) -> str | bytes:

@@ -209,13 +209,15 @@ class CrisisDetector:
             if tuned.level != "none" and leans_to_risk:
                 note(tuned.level, tuned.probability, "tuned")
                 reasons.add(f"tuned:{tuned.level}:{tuned.probability:.2f}")
-            elif tuned.none >= SURE_NONE and tuned.whole and _after_sure_none(found, layers) != (found, layers):
+            elif tuned.none >= SURE_NONE and tuned.whole:
                 # Only what it read whole: cut at 64 tokens, a long post's risk may lie past the cut
                 # (on Reddit's users, vetoing those lost 0.031 of recall).
-                found[:], layers[:] = _after_sure_none(found, layers)
-                if "watch" in found:
-                    strength["watch"] = 1.0  # a lexicon pattern's
-                reasons.add(f"tuned:none:{tuned.none:.2f}")
+                kept = _after_sure_none(found, layers)
+                if kept != (found, layers):
+                    found[:], layers[:] = kept
+                    if "watch" in found:
+                        strength["watch"] = 1.0  # a lexicon pattern's
+                    reasons.add(f"tuned:none:{tuned.none:.2f}")
         answered = answered_level(asked, text)
         if answered is not None:
             note(answered, 1.0, "answer")

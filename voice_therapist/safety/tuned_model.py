@@ -16,16 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import onnxruntime
 
 from ..nlp import bert_graph
-from ..nlp.embedder import SLOW_FUSIONS, cached_graph, default_model_dir, quantized
+from ..nlp.embedder import cached_graph, default_model_dir, encoder_session, quantized
 from ..nlp.embedding_cache import default_cache_dir
 from .levels import AT_RISK
 
 MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "crisis_tuned"
 # The classifier's classes, in the order of its outputs.
 LEVELS = ["none", "watch", "passive", "active", "plan", "imminent", "harm_others", "abuse"]
+SCALE = [level for level in LEVELS if level in AT_RISK]  # the suicide-scale levels it may name
 # Chosen on pairs of read sets, each pair left out of all training in turn (README, "Safety"):
 # 0.7 flagged more hard negatives for no more recall, 0.9 caught less.
 MIN_RISK_MASS = 0.8  # passive, active, plan and imminent together
@@ -113,13 +113,7 @@ class TunedCrisisModel:
                                               head=(tuned["head.weight"], tuned["head.bias"])))
 
         graph_path = (cache_dir or default_cache_dir()) / "models" / f"crisis-tuned-{fingerprint}.onnx"
-        graph = cached_graph(graph_path, build)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1  # as the embedder: the other stages share the two cores
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        self._session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"],
-                                                     disabled_optimizers=SLOW_FUSIONS)
+        self._session = encoder_session(cached_graph(graph_path, build))
 
     def probabilities(self, text: str) -> dict[str, float]:
         return self._read(text)[0]
@@ -134,7 +128,6 @@ class TunedCrisisModel:
 
     def verdict(self, text: str) -> TunedVerdict:
         probs, whole = self._read(text)
-        scale = [level for level in LEVELS if level in AT_RISK]
-        mass = sum(probs[level] for level in scale)
-        level = "none" if mass < MIN_RISK_MASS else max(scale, key=probs.get)
+        mass = sum(probs[level] for level in SCALE)
+        level = "none" if mass < MIN_RISK_MASS else max(SCALE, key=probs.get)
         return TunedVerdict(level, mass, probs["none"], whole)
