@@ -21,40 +21,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# The crisis detector's fine-tuned layer is trained here from the project's exemplars, never
-# committed: in its own environment (torch, ~5 GB, which the product never imports), kept in
-# the cache keyed by requirements-train.lock, and the trained model kept there by the
-# exemplars' digest, so a clean clone copies it instead of training again (~6 minutes).
-CACHE=${VOICE_THERAPIST_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/voice-therapist}
-MODEL=models/crisis_tuned
+# The crisis detector's fine-tuned layer ships in models/crisis_tuned/ (trained from the
+# project's exemplars by `make train-crisis`, a developer's step): setup installs no torch.
 crisis_model() {
-  if "$VENV/bin/python" scripts/train_crisis_encoder.py --check; then
-    echo "==> the crisis classifier matches the exemplars ($MODEL)"
-    return
+  if ! "$VENV/bin/python" scripts/train_crisis_encoder.py --check; then
+    echo "models/crisis_tuned/ was not trained on the exemplars as they are now: run \`make train-crisis\`" >&2
+    exit 1
   fi
-  local digest saved train_lock train_venv
-  digest=$("$VENV/bin/python" scripts/train_crisis_encoder.py --digest | cut -c1-16)
-  saved="$CACHE/crisis_tuned-$digest"
-  if [ -f "$saved/model.json" ] && [ -f "$saved/weights.safetensors" ]; then
-    mkdir -p "$MODEL" && cp "$saved/model.json" "$saved/weights.safetensors" "$MODEL/"
-    if "$VENV/bin/python" scripts/train_crisis_encoder.py --check; then
-      echo "==> the crisis classifier copied from $saved"
-      return
-    fi
-  fi
-  train_lock=$(sha256sum requirements-train.lock | cut -c1-16)
-  train_venv="$CACHE/venv-train-$train_lock"
-  if [ ! -f "$train_venv/.complete" ]; then
-    echo "==> creating the training environment $train_venv (torch: ~5 GB to download the first time)"
-    rm -rf "$train_venv"
-    "$PY" -m venv "$train_venv"
-    "$train_venv/bin/pip" install -q --no-deps -r requirements-train.lock \
-      2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
-    touch "$train_venv/.complete"
-  fi
-  echo "==> training the crisis classifier from the exemplars (about 6 minutes on 2 cores)"
-  "$train_venv/bin/python" scripts/train_crisis_encoder.py
-  mkdir -p "$saved" && cp "$MODEL/model.json" "$MODEL/weights.safetensors" "$saved/"
 }
 
 want=$(sha256sum "$LOCK" pyproject.toml | sha256sum | cut -c1-16)

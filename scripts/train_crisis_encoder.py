@@ -1,6 +1,6 @@
 """Trains the crisis detector's tuned layer: MiniLM's first layers fine-tuned as a level classifier.
 
-scripts/setup.sh runs it whenever the trained model does not match the exemplars, from its
+`make train-crisis` (scripts/train_crisis.sh) runs it whenever the exemplars change, from its
 own environment (requirements-train.lock: torch and transformers; the product never imports
 them); it asks the project's own .venv for the exemplars and the constants:
 

@@ -47,7 +47,7 @@ def test_the_shipped_model_was_trained_on_the_exemplars_as_they_are_now():
     written = exemplars(EXEMPLAR_FILES, ordinary_talk(load_protocols(), KNOWLEDGE_FILE))
     lines = [(text, level) for level, texts in written.items() for text in texts]
     meta = json.loads((MODEL_DIR / "model.json").read_text())
-    assert meta["exemplars_sha256"] == exemplars_digest(lines), "exemplars changed: scripts/setup.sh retrains the layer"
+    assert meta["exemplars_sha256"] == exemplars_digest(lines), "exemplars changed: `make train-crisis` retrains the layer, then commit it"
     assert meta["exemplar_lines"] == len(lines)
 
 
@@ -70,7 +70,7 @@ def test_it_leaves_ordinary_talk_alone(tuned, text):
 
 
 def test_a_missing_or_broken_model_stops_the_start_with_its_file_named(tmp_path):
-    with pytest.raises(TunedModelMissing, match="setup.sh"):
+    with pytest.raises(TunedModelMissing, match="train-crisis"):
         TunedCrisisModel(model_dir=tmp_path)
     copy = tmp_path / "copy"
     shutil.copytree(MODEL_DIR, copy)

@@ -2,7 +2,7 @@
 
 The other trained layers read MiniLM's general-purpose sentence vector, which places a line
 by its topic as much as by its risk. This one was fine-tuned offline on the same written
-exemplars (scripts/train_crisis_encoder.py, torch, run by scripts/setup.sh), so its layers
+exemplars (scripts/train_crisis_encoder.py, torch, run by `make train-crisis`; the result is committed), so its layers
 learned which words carry risk. It shares MiniLM's frozen word tables, read from the installed
 weights; only its three layers and the head are saved, as float16 in models/crisis_tuned/. Here onnxruntime runs them,
 int8 like the embedder: half the embedder's cost, about 0.5-1 ms a sentence.
@@ -72,7 +72,7 @@ class TunedCrisisModel:
         meta_path, weights_path = model_dir / "model.json", model_dir / "weights.safetensors"
         if not meta_path.is_file() or not weights_path.is_file():
             raise TunedModelMissing(f"no model.json and weights.safetensors in {model_dir}: "
-                                    "scripts/setup.sh (make install) trains it")
+                                    "it ships with the project; `make train-crisis` retrains it")
         try:
             self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
             levels, layers, max_tokens = self.meta["levels"], int(self.meta["layers"]), int(self.meta["max_tokens"])
@@ -95,7 +95,7 @@ class TunedCrisisModel:
                 names = set(f.keys())
         except Exception as exc:  # safetensors raises its own error types for a damaged file
             raise TunedModelMissing(f"{weights_path} cannot be read ({exc}): "
-                                    "scripts/setup.sh (make install) trains it again") from exc
+                                    "check it out again from git, or `make train-crisis` retrains it") from exc
         missing = {"head.weight", "head.bias"} - names
         if missing:
             raise TunedModelMissing(f"{weights_path} has no {', '.join(sorted(missing))}")
