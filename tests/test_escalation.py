@@ -111,3 +111,55 @@ async def test_without_a_url_events_are_queued_not_lost(tmp_path, caplog):
 def test_only_plan_and_imminent_escalate():
     assert [lvl for lvl in ("none", "watch", "passive", "active", "plan", "imminent", "harm_others")
             if needs_escalation(lvl)] == ["plan", "imminent"]
+
+
+# --- the process's service: one outbox, one retry loop, sessions only submit -------------------
+async def until(condition, timeout_s: float = 10.0) -> bool:
+    import asyncio
+
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    return condition()
+
+
+async def test_a_page_queued_while_the_webhook_was_down_goes_out_with_nobody_else_calling(webhook, tmp_path):
+    from voice_therapist.safety.escalation_service import EscalationService
+
+    port = free_port()  # down when the caller speaks
+    notifier = EscalationNotifier(f"http://127.0.0.1:{port}/escalate", EscalationQueue(tmp_path / "outbox.sqlite"),
+                                  retries=1, **FAST)
+    async with EscalationService(notifier, first_retry_s=0.2, max_retry_s=1.0) as service:
+        delivery = await service.submit(event("imminent"))
+        assert await delivery is False  # the caller has gone; no other session ever starts
+        hook = webhook(port)  # the channel comes back
+        assert await until(lambda: not notifier.queue.pending()), "the service's own retry loop never delivered it"
+    assert [body["level"] for body, _ in hook.received] == ["imminent"]
+
+
+async def test_the_outbox_is_delivered_when_the_process_starts_again(webhook, tmp_path):
+    from voice_therapist.safety.escalation_service import EscalationService
+
+    path, port = tmp_path / "outbox.sqlite", free_port()
+    down = EscalationNotifier(f"http://127.0.0.1:{port}/escalate", EscalationQueue(path), retries=1, **FAST)
+    async with EscalationService(down, first_retry_s=30, max_retry_s=30) as service:
+        await (await service.submit(event("plan")))
+    hook = webhook(port)
+    restarted = EscalationNotifier(hook.url, EscalationQueue(path), **FAST)
+    async with EscalationService(restarted, first_retry_s=30, max_retry_s=30):
+        assert await until(lambda: hook.received)
+    assert [body["level"] for body, _ in hook.received] == ["plan"]
+
+
+async def test_an_older_versions_anonymous_queue_moves_to_the_outbox_and_is_delivered(webhook, tmp_path):
+    from voice_therapist.safety.escalation_service import EscalationService
+
+    legacy = tmp_path / "escalations.sqlite"
+    old = event("imminent")
+    EscalationQueue(legacy).put(old)  # left by a version that kept anonymous callers' pages apart
+    hook = webhook()
+    outbox = EscalationQueue(tmp_path / "outbox.sqlite")
+    async with EscalationService(EscalationNotifier(hook.url, outbox, **FAST), 30, 30, legacy_queue=legacy):
+        assert await until(lambda: hook.received and not outbox.pending())
+    assert [body["id"] for body, _ in hook.received] == [old.id]
+    assert EscalationQueue(legacy).pending() == [] and outbox.pending() == []

@@ -94,7 +94,8 @@ class SafetyConfig(_Section):
     escalation_token_env: str = "VOICE_THERAPIST_ESCALATION_TOKEN"  # secrets stay out of YAML
     escalation_timeout_s: float = Field(3.0, gt=0, le=60)
     escalation_attempts: int = Field(3, ge=1, le=10)
-    escalation_retry_s: float = Field(30.0, gt=0)  # a session retries undelivered events this often
+    escalation_first_retry_s: float = Field(2.0, gt=0)  # the first retry of an undelivered event; doubles each time
+    escalation_retry_s: float = Field(30.0, gt=0)  # ... up to this wait between retries
 
     @field_validator("escalation_url")
     @classmethod

@@ -2,7 +2,7 @@
 
 An event is written to a local SQLite queue before anything goes over the network, then
 POSTed to a webhook with retries. Whatever is not acknowledged with a 2xx stays pending and
-is sent again by `flush()` (at the next session start, or periodically), also after a crash
+is sent again by `flush()` (the process's EscalationService retries with backoff, and at start), also after a crash
 or restart: a crisis escalation must never be lost. Delivery is at-least-once; every request
 carries `Idempotency-Key: <event id>` so the receiver can drop the duplicates that a crash
 between "sent" and "marked delivered", or two processes flushing at once, can produce.
@@ -54,6 +54,11 @@ class EscalationEvent:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "reasons", tuple(str(r) for r in self.reasons))
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> EscalationEvent:
+        fields = ("level", "reasons", "session_id", "user_id", "locale", "transfer_number", "id", "created_at")
+        return cls(**{name: payload[name] for name in fields if name in payload})
 
     def to_payload(self) -> dict[str, Any]:
         # Privacy by default: the payload leaves the device for a third-party channel, so it
@@ -184,14 +189,25 @@ class EscalationNotifier:
 
     async def escalate(self, event: EscalationEvent) -> bool:
         """Queues the event, then tries to deliver it; True once the webhook acknowledged it."""
+        await self.store(event)
+        return await self.deliver(event)
+
+    async def store(self, event: EscalationEvent) -> None:
+        """Puts the event in the durable queue; a broken queue is logged, never raised."""
         try:
             await asyncio.to_thread(self.queue.put, event)
         except Exception as exc:  # a broken queue must not stop the live escalation
             log.error("escalation %s (level %s) could not be queued: %s", event.id, event.level,
                       type(exc).__name__)
+
+    async def deliver(self, event: EscalationEvent) -> bool:
+        """One delivery round for a stored event; True once the webhook acknowledged it."""
         if not self._has_url():
             return False
         return await self._deliver(event.id, event.to_payload()) is True
+
+    async def pending_count(self) -> int:
+        return len(await asyncio.to_thread(self.queue.pending))
 
     async def flush(self) -> int:
         """Tries every pending event, oldest first; returns how many were delivered."""

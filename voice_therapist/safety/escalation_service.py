@@ -1,0 +1,126 @@
+"""One escalation service per process: one outbox, one retry loop; sessions only submit.
+
+Every door (`serve`, `sip`, `talk`, `session`) starts one. A session hands it an event and
+the event is on disk before `submit` returns; delivery and its retries belong to the
+service, so a page queued while the webhook was down goes out without waiting for another
+caller, and one left undelivered by a crash or restart goes out when the next process starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from .escalation import EscalationEvent, EscalationNotifier, EscalationQueue
+
+log = logging.getLogger(__name__)
+
+
+class EscalationService:
+    def __init__(self, notifier: EscalationNotifier, first_retry_s: float, max_retry_s: float,
+                 legacy_queue: Path | None = None):
+        self.notifier = notifier
+        self.first_retry_s = min(first_retry_s, max_retry_s)
+        self.max_retry_s = max_retry_s
+        self._legacy_queue = legacy_queue  # an older version's per-session file: its pending events move here
+        self._deliveries: set[asyncio.Task] = set()
+        self._loop_task: asyncio.Task | None = None
+        self._wake = asyncio.Event()
+
+    async def __aenter__(self) -> EscalationService:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def start(self) -> None:
+        if self._loop_task is None:
+            await self._adopt_legacy_queue()
+            self._loop_task = asyncio.ensure_future(self._retry_loop())
+
+    async def submit(self, event: EscalationEvent) -> asyncio.Task:
+        """Stores the event (awaited: durable once this returns), then delivers it in the
+        service's own task, which a session's close or cancel never touches. The task's
+        result is True once the webhook acknowledged the event."""
+        await self.notifier.store(event)
+        task = asyncio.ensure_future(self._deliver(event))
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+        return task
+
+    async def _deliver(self, event: EscalationEvent) -> bool:
+        delivered = await self.notifier.deliver(event)
+        if not delivered:
+            self._wake.set()  # the retry loop starts its backoff from the first step
+        return delivered
+
+    async def _retry_loop(self) -> None:
+        """Flushes the outbox now, then again after each wait: the wait doubles while events
+        stay undelivered (the channel is down) and starts over once the outbox is empty."""
+        wait = self.first_retry_s
+        while True:
+            left = await self._flush()
+            if not left:
+                wait = self.first_retry_s
+            self._wake.clear()
+            try:  # idle, a slow heartbeat still flushes what another process may have stored
+                await asyncio.wait_for(self._wake.wait(), timeout=wait if left else self.max_retry_s)
+                await asyncio.sleep(self.first_retry_s)  # a live delivery just failed: its first retry
+                wait = self.first_retry_s
+            except TimeoutError:
+                wait = min(wait * 2, self.max_retry_s) if left else self.first_retry_s
+
+    async def _flush(self) -> int:
+        """Delivers what it can; returns how many events are still undelivered."""
+        try:
+            await self.notifier.flush()
+            left = await self.notifier.pending_count()
+        except Exception as exc:  # the loop must outlive a bad flush: the next one may work
+            log.error("escalation retry failed: %s", type(exc).__name__)
+            return 1
+        if left:
+            log.warning("%d escalation(s) undelivered; retrying with backoff", left)
+        return left
+
+    async def _adopt_legacy_queue(self) -> None:
+        path = self._legacy_queue
+        if path is None or not path.is_file():
+            return
+        try:
+            old = EscalationQueue(path)
+            pending = await asyncio.to_thread(old.pending)
+            for item in pending:
+                await asyncio.to_thread(self.notifier.queue.put, EscalationEvent.from_payload(item.payload))
+                await asyncio.to_thread(old.mark_delivered, item.id)  # moved; the outbox delivers it now
+        except Exception as exc:  # the outbox still works; the old file keeps its events for the next start
+            log.error("escalations of %s could not be moved to the outbox: %s", path.name, type(exc).__name__)
+            return
+        if pending:
+            log.warning("%d undelivered escalation(s) moved from %s to the outbox", len(pending), path.name)
+
+    async def aclose(self) -> None:
+        """Lets the deliveries in flight finish (each is on disk already), then stops the loop."""
+        if self._deliveries:
+            await asyncio.wait(set(self._deliveries), timeout=self.notifier.round_limit_s)
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            await asyncio.gather(self._loop_task, return_exceptions=True)
+            self._loop_task = None
+
+
+def escalation_service(cfg, storage=None) -> EscalationService:
+    """The process's service: its outbox is the storage layer's table, or a local SQLite file
+    when the process has no storage (the demo, the bench, or a database that is down)."""
+    import os
+
+    from ..storage.escalation_queue import StoredEscalationQueue
+
+    safety = cfg.safety
+    legacy = cfg.data_dir() / "escalations.sqlite"
+    queue = StoredEscalationQueue(storage.engine) if storage is not None else EscalationQueue(legacy)
+    notifier = EscalationNotifier(safety.escalation_url, queue, token=os.environ.get(safety.escalation_token_env, ""),
+                                  timeout_s=safety.escalation_timeout_s, retries=safety.escalation_attempts)
+    return EscalationService(notifier, safety.escalation_first_retry_s, safety.escalation_retry_s,
+                             legacy_queue=legacy if storage is not None else None)
