@@ -53,6 +53,15 @@ def webhook():
         hook.close()
 
 
+@pytest.fixture
+async def escalations(cfg):
+    """The process's escalation service, as every door starts one; nothing is configured to page."""
+    from voice_therapist.safety.escalation_service import escalation_service
+
+    async with escalation_service(cfg) as service:
+        yield service
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """One real PostgreSQL server on loopback for the whole run; each test takes fresh databases."""

@@ -27,13 +27,13 @@ def scripted_models(models):
     return dataclasses.replace(models, llm=dead)
 
 
-def make_session(cfg, models, events):
-    return VoiceSession(cfg, models, events.append)
+def make_session(cfg, models, events, escalations):
+    return VoiceSession(cfg, models, events.append, escalations=escalations)
 
 
-async def test_user_talking_over_a_reply_stops_it_and_is_answered(cfg, scripted_models):
+async def test_user_talking_over_a_reply_stops_it_and_is_answered(cfg, scripted_models, escalations):
     events = []
-    session = make_session(cfg, scripted_models, events)
+    session = make_session(cfg, scripted_models, events, escalations)
     user = track(0.5, FIRST, 1.6, SECOND, 8.0)
     out = await run_wav_session(session, user, paced=False)
 
@@ -58,9 +58,9 @@ async def test_user_talking_over_a_reply_stops_it_and_is_answered(cfg, scripted_
     assert wer(SECOND, second["user_text"]) <= 0.3
 
 
-async def test_a_short_mm_hm_does_not_interrupt(cfg, scripted_models):
+async def test_a_short_mm_hm_does_not_interrupt(cfg, scripted_models, escalations):
     events = []
-    session = make_session(cfg, scripted_models, events)
+    session = make_session(cfg, scripted_models, events, escalations)
     user = track(0.5, FIRST, 1.5, "mm hmm", 18.0)
     await run_wav_session(session, user, paced=False)
     assert not [e for e in events if e["type"] == "Interrupt"]
@@ -68,10 +68,10 @@ async def test_a_short_mm_hm_does_not_interrupt(cfg, scripted_models):
     assert len(turns) == 1 and not turns[0]["interrupted"]
 
 
-async def test_the_assistants_own_voice_coming_back_is_not_an_interruption(cfg, scripted_models):
+async def test_the_assistants_own_voice_coming_back_is_not_an_interruption(cfg, scripted_models, escalations):
     """Speakers leak into the microphone: 60 ms late, half as loud, with room noise."""
     events = []
-    session = make_session(cfg, scripted_models, events)
+    session = make_session(cfg, scripted_models, events, escalations)
     user_frames = frames(track(0.5, FIRST, 20.0))
     rng = np.random.default_rng(0)
     played: list[np.ndarray] = [np.zeros(FRAME_SAMPLES, np.int16)] * 3
@@ -89,9 +89,9 @@ async def test_the_assistants_own_voice_coming_back_is_not_an_interruption(cfg, 
     assert len(turns[0]["assistant_text"].split()) > 10  # the whole reply was played
 
 
-async def test_a_dead_llm_still_gets_a_spoken_answer(cfg, scripted_models):
+async def test_a_dead_llm_still_gets_a_spoken_answer(cfg, scripted_models, escalations):
     events = []
-    session = make_session(cfg, scripted_models, events)
+    session = make_session(cfg, scripted_models, events, escalations)
     # The welcome is scripted; the second turn (the topic question) asks the LLM, which is down.
     out = await run_wav_session(session, track(0.5, "Hello.", 16.0, "About a five.", 8.0), paced=False)
     errors = [e for e in events if e["type"] == "ErrorEvent" and e["stage"] == "llm"]

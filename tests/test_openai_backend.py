@@ -114,13 +114,13 @@ async def test_a_refused_connection_is_a_clear_error():
 
 
 @pytest.mark.speech
-async def test_the_session_goes_on_when_the_llm_server_dies(cfg, models, server):
+async def test_the_session_goes_on_when_the_llm_server_dies(cfg, models, server, escalations):
     proc, port = server
     chat = backend(port, timeout_s=3.0)
     events = []
     pinned = cfg.model_copy(deep=True)
     pinned.session.modality = "quick_help"  # its steps are all phrased by the LLM
-    session = VoiceSession(pinned, dataclasses.replace(models, llm=chat), events.append)
+    session = VoiceSession(pinned, dataclasses.replace(models, llm=chat), events.append, escalations=escalations)
     user = track(0.5, "Hello.", 16.0, "About a four, I guess.", 9.0,
                  "My friends have not called me back and I feel ignored.", 9.0,
                  "I think I just need some rest tonight.", 9.0)

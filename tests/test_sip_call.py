@@ -271,11 +271,11 @@ def test_known_callers_get_their_memory_and_everyone_else_none(monkeypatch, cfg)
 
     made = []
     monkeypatch.setattr(session_module, "VoiceSession",
-                        lambda cfg, models, emit, user_id, memory: made.append((user_id, memory)))
+                        lambda cfg, models, emit, escalations, user_id, memory: made.append((user_id, memory)))
     phone_cfg = cfg.model_copy(deep=True)
     phone_cfg.sip.callers = {"+1 555-0100": "robin"}
     opened = []
-    maker = SessionMaker(phone_cfg, None, lambda: opened.append("storage") or "storage")
+    maker = SessionMaker(phone_cfg, None, lambda: opened.append("storage") or "storage", escalations=None)
     for caller in ("+15550100", "+15550199", "", "+15550100"):
         maker(caller, print)
     assert made == [("robin", "storage"), ("anonymous", None), ("anonymous", None), ("robin", "storage")]
@@ -285,7 +285,7 @@ def test_known_callers_get_their_memory_and_everyone_else_none(monkeypatch, cfg)
         raise OSError("database unreachable")
 
     made.clear()
-    SessionMaker(phone_cfg, None, storage_down)("+15550100", print)
+    SessionMaker(phone_cfg, None, storage_down, escalations=None)("+15550100", print)
     assert made == [("anonymous", None)]  # still answered, without memory
 
 

@@ -98,12 +98,12 @@ SESSIONS = {
 
 
 @pytest.mark.parametrize("modality", list(SESSIONS))
-async def test_each_modality_reaches_its_last_step(modality, cfg, models, tmp_path):
+async def test_each_modality_reaches_its_last_step(modality, cfg, models, tmp_path, escalations):
     pinned = cfg.model_copy(deep=True)
     pinned.session.modality = modality
     events: list[dict] = []
     memory = open_storage(load_config())
-    session = VoiceSession(pinned, models, events.append, user_id="sam", memory=memory)
+    session = VoiceSession(pinned, models, events.append, escalations=escalations, user_id="sam", memory=memory)
     # Spare lines: a misheard rating is asked again, and a gentle safety check-in (watch)
     # pauses the protocol for a turn; each costs one line.
     await run_wav_session(session, spoken(SESSIONS[modality] + ["Yes, that sounds right.", "Okay."]), paced=False)

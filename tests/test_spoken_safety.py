@@ -125,7 +125,7 @@ def test_imminent_risk_puts_the_crisis_line_first_and_reaches_the_on_call_webhoo
     assert {"type": "Escalated", "level": "imminent", "delivered": True} in events
 
 
-def test_an_escalation_made_while_the_webhook_is_down_is_delivered_by_the_next_session(tmp_path, webhook):
+def test_an_escalation_made_while_the_webhook_is_down_is_delivered_when_the_process_starts_again(tmp_path, webhook):
     port = free_port()  # nothing listens here yet
     url = f"http://127.0.0.1:{port}/escalate"
     events = run_cli(tmp_path, "down", IMMINENT, url=url)

@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     session.add_argument("--output", required=True, help="the assistant's audio, on the same timeline")
     session.add_argument("--events", required=True, help="JSON lines, one event each")
     session.add_argument("--fast", action="store_true", help="do not pace the input in real time")
+    session.add_argument("--hang-up", action="store_true",
+                         help="the call ends with the file, as a caller who hangs up (else the last reply is heard)")
     _user_args(session)
 
     talk = sub.add_parser("talk", help="talk through the desktop microphone and speakers")
@@ -211,16 +213,20 @@ async def _dispatch(args: argparse.Namespace, cfg: Config, protocols: Protocols)
 async def _file_session(args, cfg, models) -> int:
     from .audio.wavfile import read_any, write_int16
     from .pipeline.session import VoiceSession
+    from .safety.escalation_service import escalation_service
     from .transports.wav_file import run_wav_session
 
     user_pcm = read_any(args.input)
     memory = _memory(cfg)
     with EventLog(Path(args.events)) as events:
-        session = VoiceSession(cfg, models, events.write, user_id=args.user, memory=memory)
-        events.write({"type": "session_started", "user": args.user, "session_id": session.session_id,
-                      "input_seconds": round(user_pcm.size / 16000, 2), "paced": not args.fast, "time": time.time()})
-        out = await run_wav_session(session, user_pcm, paced=not args.fast)
-        events.write({"type": "session_ended", "output_seconds": round(out.size / 16000, 2)})
+        async with escalation_service(cfg, memory) as escalations:
+            session = VoiceSession(cfg, models, events.write, escalations=escalations, user_id=args.user,
+                                   memory=memory)
+            events.write({"type": "session_started", "user": args.user, "session_id": session.session_id,
+                          "input_seconds": round(user_pcm.size / 16000, 2), "paced": not args.fast,
+                          "time": time.time()})
+            out = await run_wav_session(session, user_pcm, paced=not args.fast, hang_up=args.hang_up)
+            events.write({"type": "session_ended", "output_seconds": round(out.size / 16000, 2)})
     memory.close()
     write_int16(args.output, out)
     return 0
@@ -228,12 +234,15 @@ async def _file_session(args, cfg, models) -> int:
 
 async def _talk(args, cfg, models) -> int:
     from .pipeline.session import VoiceSession
+    from .safety.escalation_service import escalation_service
     from .transports.microphone import run_microphone
 
     memory = _memory(cfg)
     with EventLog(cfg.data_dir() / "users" / args.user / "events.jsonl") as events:
-        print("Listening. Say hello when you are ready; press Ctrl+C to stop.", file=sys.stderr)
-        await run_microphone(VoiceSession(cfg, models, events.write, user_id=args.user, memory=memory))
+        async with escalation_service(cfg, memory) as escalations:
+            print("Listening. Say hello when you are ready; press Ctrl+C to stop.", file=sys.stderr)
+            await run_microphone(VoiceSession(cfg, models, events.write, escalations=escalations, user_id=args.user,
+                                              memory=memory))
     return 0
 
 

@@ -39,6 +39,7 @@ def build_user_track(lines: list[str], workdir: Path, gap_seconds: float = GAP_S
 
 async def run_demo(cfg, models, out_dir: Path) -> int:
     from .pipeline.session import VoiceSession
+    from .safety.escalation_service import escalation_service
     from .transports.wav_file import run_wav_session
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -46,8 +47,9 @@ async def run_demo(cfg, models, out_dir: Path) -> int:
         user = build_user_track(DEMO_LINES, Path(tmp))
     write_int16(out_dir / "user.wav", user)
     with EventLog(out_dir / "events.jsonl") as events:
-        session = VoiceSession(cfg, models, events.write, user_id="demo")
-        assistant = await run_wav_session(session, user, paced=True)
+        async with escalation_service(cfg) as escalations:
+            session = VoiceSession(cfg, models, events.write, escalations=escalations, user_id="demo")
+            assistant = await run_wav_session(session, user, paced=True)
     write_int16(out_dir / "assistant.wav", assistant)
     n = min(user.size, assistant.size)
     mixed = np.clip(user[:n].astype(np.int32) + assistant[:n], -32768, 32767).astype(np.int16)

@@ -16,6 +16,7 @@ import numpy as np
 from ..audio.pcm import FRAME_MS, FRAME_SAMPLES, frames
 from ..pipeline.session import VoiceSession
 from ..pipeline.turn_record import LATENCY_PARTS
+from ..safety.escalation_service import escalation_service
 from .conversations import all_turns
 from .latency import summarize, word_error_rate
 from .stats import spread
@@ -76,16 +77,17 @@ class PacedDriver:
 async def converse(cfg, models, utterances: list[np.ndarray]) -> list[dict]:
     """One session over the given turns; returns its `turn` events."""
     events: list[dict] = []
-    session = VoiceSession(cfg, models, events.append)
-    driver = PacedDriver(session)
-    try:
-        await driver.quiet(LEAD_IN_S)
-        for pcm in utterances:
-            await driver.say(pcm)
-            await driver.await_reply()
-            await driver.quiet(PAUSE_S)
-    finally:
-        await session.aclose()
+    async with escalation_service(cfg) as escalations:
+        session = VoiceSession(cfg, models, events.append, escalations=escalations)
+        driver = PacedDriver(session)
+        try:
+            await driver.quiet(LEAD_IN_S)
+            for pcm in utterances:
+                await driver.say(pcm)
+                await driver.await_reply()
+                await driver.quiet(PAUSE_S)
+        finally:
+            await session.aclose()
     return [e for e in events if e["type"] == "turn"]
 
 

@@ -36,7 +36,8 @@ from ..prosody.baseline import Baseline
 from ..prosody.stress import ProsodyTracker
 from ..safety.age import says_under_18
 from ..safety.detector import Assessment, CrisisDetector
-from ..safety.escalation import EscalationEvent, EscalationNotifier, EscalationQueue, needs_escalation
+from ..safety.escalation import EscalationEvent, needs_escalation
+from ..safety.escalation_service import EscalationService
 from ..safety.responses import SafetyScripts
 from ..storage.store import Storage
 from ..turn.backchannel import is_backchannel
@@ -44,17 +45,19 @@ from ..turn.detector import TurnDetector, TurnEvent, TurnSignal
 from .models import Models
 from .persistence import OrderedWriter
 from .playback import Playback
+from .turn_decision import TurnDecision
 from .turn_record import TurnRecord
 
 log = logging.getLogger(__name__)
 PAUSE_COMMIT_MS = 120  # a pause this long inside a turn lets the ASR commit what came before
 RESUME_HISTORY_TURNS = 20  # turns of the conversation kept in the resume snapshot
+CLOSE_SETTLE_S = 30.0  # at close, a committed turn's decision may take this long (a long final ASR pass)
 
 
 class VoiceSession:
-    def __init__(self, cfg: Config, models: Models, emit: Callable[[dict[str, Any]], None],
-                 user_id: str = "local", memory: Storage | None = None, safety: SafetyScripts | None = None,
-                 escalation: EscalationNotifier | None = None):
+    def __init__(self, cfg: Config, models: Models, emit: Callable[[dict[str, Any]], None], *,
+                 escalations: EscalationService, user_id: str = "local", memory: Storage | None = None,
+                 safety: SafetyScripts | None = None):
         self.cfg = cfg
         self.models = models
         self._emit_event = emit
@@ -69,7 +72,7 @@ class VoiceSession:
         known_voice = memory.voice_baseline(user_id) if memory else None
         self.prosody = ProsodyTracker(Baseline.from_dict(known_voice) if known_voice else None)
         self.safety = safety or SafetyScripts(cfg.safety.locale)
-        self.escalation = escalation or notifier_from_config(cfg, memory)
+        self.escalations = escalations  # the process's: it delivers and retries, whatever this session does
         self.engine = SessionEngine(
             models.protocols, models.router, models.distortions,
             memory.memory_context(user_id) if memory else MemoryContext(),
@@ -92,7 +95,7 @@ class VoiceSession:
         self._backchannel_turn = False
         self._tasks: set[asyncio.Task] = set()
         self._deliveries: set[asyncio.Task] = set()  # escalations in flight: awaited, never cancelled, at close
-        self._retrying: asyncio.Task | None = None
+        self._settling: set[asyncio.Task] = set()  # committed turns being decided and applied: awaited at close
         self._minor = False  # said they are under 18: from then on, only youth resources
         # User turns whose reply was cut before a sound of it was heard: their words (a
         # transcriber when the final text was not ready yet) lead into the next turn.
@@ -104,9 +107,6 @@ class VoiceSession:
     # --- the per-frame path -------------------------------------------------------------
     def tick(self, pcm: np.ndarray, t_ms: float) -> np.ndarray:
         now = time.perf_counter()
-        if self._retrying is None:  # escalations a down webhook left in the queue go out now, then regularly
-            self._deliver_later(self.escalation.flush())
-            self._retrying = self._spawn(self._retry_escalations())
         self._next_frame_ms = t_ms + FRAME_MS
         self._frame_walls.append((t_ms + FRAME_MS, now))
         fed = False
@@ -225,7 +225,7 @@ class VoiceSession:
         if record is None:
             return
         spoken = heard.get(record.reply_id) or self.playback.spoken_text(record.reply_id)
-        if not record.user_text:
+        if not record.user_text:  # still being decided: it counts all the same, and its words lead the next turn
             self._carry.append(record.transcriber)
         elif not spoken:
             self._carry.append(record.user_text)
@@ -251,11 +251,18 @@ class VoiceSession:
             end_of_speech_wall=self._wall_at(end_ms, now),
             transcriber=transcriber,
         )
+        record.deciding = self._spawn(self._decide(record))
+        record.settling = asyncio.ensure_future(self._settle(record))
+        self._settling.add(record.settling)
+        record.settling.add_done_callback(functools.partial(self._settled, record))
         return record, self._spawn(self._respond(record))
 
     def _drop_pending(self) -> None:
+        """Speech went on: the speculative turn never counted, so all of it goes."""
         if self._pending is not None:
-            self._pending[1].cancel()
+            record, task = self._pending
+            for work in (record.deciding, record.settling, task):
+                work.cancel()
             self._pending = None
 
     def _commit(self, prepared: tuple[TurnRecord, asyncio.Task], now: float) -> None:
@@ -273,16 +280,16 @@ class VoiceSession:
             self._finish(record)  # whatever was queued still plays; the session goes on
             raise
 
-    async def _reply(self, record: TurnRecord) -> None:
+    async def _decide(self, record: TurnRecord) -> TurnDecision | None:
+        """What the turn means: words, risk, the protocol's move and what safety says. Runs
+        speculatively in the endpoint silence; nothing changes until `_settle` applies it."""
         carried = list(self._carry)
         heard = [c if isinstance(c, str) else await c.final() for c in carried]
         heard.append(await record.transcriber.final())
         record.mark("asr_final")
         text = " ".join(h for h in heard if h).strip()
         if not text:
-            await record.committed.wait()
-            self._finish(record)  # noise, not words: nothing to answer
-            return
+            return None  # noise, not words: nothing to answer
         # The words and the voice are read side by side; the voice can only add a gentle check-in.
         assessment, (stress, features) = await asyncio.gather(
             self.models.run_blocking(self.crisis.assess, text, self._last_reply_heard()),
@@ -300,49 +307,69 @@ class VoiceSession:
         safety_lines = self._safety_lines(assessment, plan, minor)
         if safety_lines is not None and (minor or not plan.state.crisis_path):
             plan = None  # the protocol pauses on this turn
-        if safety_lines is not None:
-            sentences = _scripted([p for line in safety_lines for p in self.responder.scripted_pieces(line)])
-        elif plan.scripted:
-            sentences = _scripted(self.responder.scripted_pieces(plan.move.scripted_line))
+        return TurnDecision(text, len(carried), assessment, plan, minor,
+                            tuple(safety_lines) if safety_lines is not None else None)
+
+    async def _settle(self, record: TurnRecord) -> TurnDecision | None:
+        """Once the endpoint commits the turn, its decision counts: risk, storage, escalation.
+        Neither a barge-in, a failed synthesis nor the end of the call cancels this."""
+        decision = await asyncio.shield(record.deciding)
+        await record.committed.wait()
+        if decision is not None:
+            self._apply_turn(record, decision)
+        return decision
+
+    def _settled(self, record: TurnRecord, task: asyncio.Task) -> None:
+        self._settling.discard(task)
+        exc = None if task.cancelled() else task.exception()
+        if exc is not None and not (record.deciding.done() and not record.deciding.cancelled()
+                                    and record.deciding.exception() is exc):  # else reported as the deciding task's
+            log.error("a turn could not be applied: %s", type(exc).__name__, exc_info=exc)
+            self._emit(ErrorEvent(stage="apply_turn", message=f"{type(exc).__name__}: {exc}"))
+
+    async def _reply(self, record: TurnRecord) -> None:
+        """Speaks the turn's decision; its first sound waits until the decision has been applied."""
+        decision = await asyncio.shield(record.deciding)
+        if decision is None:
+            await record.committed.wait()
+            self._finish(record)
+            return
+        if decision.safety_lines is not None:
+            pieces = [p for line in decision.safety_lines for p in self.responder.scripted_pieces(line)]
+            sentences = _scripted(pieces)
+        elif decision.plan.scripted:
+            sentences = _scripted(self.responder.scripted_pieces(decision.plan.move.scripted_line))
         else:
-            sentences = self.responder.reply(plan.move, plan.goal, plan.example, self._llm_history(), text,
+            plan = decision.plan
+            sentences = self.responder.reply(plan.move, plan.goal, plan.example, self._llm_history(), decision.text,
                                              on_first_token=lambda: record.mark("llm_first_token"))
-        applied = False
-
-        async def apply_once() -> None:
-            # Nothing counts until the endpoint confirms the turn; then it counts exactly once.
-            nonlocal applied
-            if not applied:
-                await record.committed.wait()
-                self._apply_turn(record, text, assessment, plan, carried, minor)
-                applied = True
-
         async for sentence in sentences:
             record.mark("llm_first_token")
             audio = await self.models.synthesize(sentence.text)
             record.mark("tts_first_audio")
-            await apply_once()
+            await asyncio.shield(record.settling)  # nothing is heard before the turn counts
             record.sources.append(sentence.source)
             self._emit(ReplyText(text=sentence.text, t_ms=self._next_frame_ms))
             self.playback.enqueue(record.reply_id, sentence.text, audio)
-        await apply_once()
+        await asyncio.shield(record.settling)
         if self.playback.close_reply(record.reply_id):
             self._finish(record)
 
-    def _apply_turn(self, record: TurnRecord, text: str, assessment: Assessment, plan: Plan | None,
-                    carried: list, minor: bool) -> None:
+    def _apply_turn(self, record: TurnRecord, decision: TurnDecision) -> None:
         """The turn is certain: now it counts, in the order a listener would expect.
 
-        `plan` is None when the safety path answered: the protocol pauses where it was.
+        `decision.plan` is None when the safety path answered: the protocol pauses where it was.
         """
-        del self._carry[:len(carried)]
+        text, assessment, plan, minor = decision.text, decision.assessment, decision.plan, decision.minor
+        del self._carry[:decision.carried]
         self._turns_committed += 1
         record.index = self._turns_committed
         record.user_text = text
         record.risk = assessment.risk.level
         self.crisis.commit(assessment)
         self._minor = minor
-        self.history.append({"role": "user", "content": text})
+        if not (record.interrupted and record.transcriber in self._carry):  # else its words lead the next turn
+            self.history.append({"role": "user", "content": text})
         self._emit(Transcript(text=text, final=True, t_ms=record.speech_end_ms))
         stress, features = record.prosody
         self.prosody.learn(features)
@@ -414,21 +441,14 @@ class VoiceSession:
         event = EscalationEvent(level=assessment.session_level, reasons=assessment.risk.reasons,
                                 session_id=str(self.session_id or ""), user_id=self.user_id,
                                 locale=self.safety.locale, transfer_number=self.safety.resources["transfer_number"])
-        self._deliver_later(self._deliver(event))
-
-    def _deliver_later(self, coro) -> None:
-        task = asyncio.ensure_future(coro)
+        task = asyncio.ensure_future(self._submit(event))
         self._deliveries.add(task)
         task.add_done_callback(self._deliveries.discard)
 
-    async def _deliver(self, event: EscalationEvent) -> None:
-        delivered = await self.escalation.escalate(event)
+    async def _submit(self, event: EscalationEvent) -> None:
+        delivery = await self.escalations.submit(event)  # on disk from here; the service delivers it
+        delivered = await asyncio.shield(delivery)
         self._emit(Escalated(level=event.level, delivered=delivered))
-
-    async def _retry_escalations(self) -> None:
-        while True:
-            await asyncio.sleep(self.cfg.safety.escalation_retry_s)
-            await self.escalation.flush()
 
     def _finish(self, record: TurnRecord, spoken_override: str | None = None) -> None:
         if self._active is not record:
@@ -464,28 +484,31 @@ class VoiceSession:
             log.error("session task failed: %s", type(exc).__name__, exc_info=exc)
             self._emit(ErrorEvent(stage="session", message=f"{type(exc).__name__}: {exc}"))
 
+    def _end_input(self, now: float) -> None:
+        """The input is over: a turn in progress is committed as it stands, and its final
+        recognition forced, so a disclosure followed at once by a hang-up still counts."""
+        if self._checking_barge_in:
+            self._barge_check.cancel()  # nobody is left to interrupt: whatever was said is a turn
+            self._barge_check = None
+            self._backchannel_turn = False
+        for signal in self.turns.end_input():
+            if self._transcriber is not None:
+                self._end_turn(signal, now)
+
     async def aclose(self) -> None:
+        self._end_input(time.perf_counter())
+        if self._settling:  # shielded from the reply's cancellation: the decision is applied, stored and escalated
+            await asyncio.wait(set(self._settling), timeout=CLOSE_SETTLE_S)
         if self.memory and self.prosody.baseline.n:
             self._writer.submit(self.memory.save_voice_baseline, self.user_id, self.prosody.baseline.to_dict())
         if self.memory:  # a clean end; only a session cut off by a crash is resumed later
             self._writer.submit(self.memory.end_session, self.session_id)
         await self._writer.drain()
-        if self._deliveries:  # queued on disk already; this only lets a live delivery finish
-            await asyncio.wait(self._deliveries, timeout=self.escalation.round_limit_s)
+        if self._deliveries:  # submitted to the process's service; this only lets the outcome be reported
+            await asyncio.wait(set(self._deliveries), timeout=self.escalations.notifier.round_limit_s)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-
-
-def notifier_from_config(cfg: Config, storage: Storage | None = None) -> EscalationNotifier:
-    """The on-call notifier; its durable queue lives in the storage layer (a local file without one)."""
-    from ..storage.escalation_queue import StoredEscalationQueue
-
-    safety = cfg.safety
-    queue = StoredEscalationQueue(storage.engine) if storage else EscalationQueue(cfg.data_dir() / "escalations.sqlite")
-    return EscalationNotifier(safety.escalation_url, queue,
-                              token=os.environ.get(safety.escalation_token_env, ""),
-                              timeout_s=safety.escalation_timeout_s, retries=safety.escalation_attempts)
 
 
 async def _scripted(pieces: list[str]):

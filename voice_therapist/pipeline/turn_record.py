@@ -18,6 +18,8 @@ class TurnRecord:
     end_of_speech_wall: float  # when the last voiced frame was heard: every latency counts from here
     transcriber: Any = None  # the turn's TurnTranscriber, for words whose reply was cut short
     committed: asyncio.Event = field(default_factory=asyncio.Event)  # the endpoint confirmed the turn
+    deciding: asyncio.Task | None = None  # what the turn means (a TurnDecision), ready before the endpoint
+    settling: asyncio.Task | None = None  # that decision applied once committed; never cancelled after commit
     index: int = 0  # the turn's number in the session, given when it counts
     marks: dict[str, float] = field(default_factory=dict)
     user_text: str = ""

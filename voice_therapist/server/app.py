@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ..config import Config
 from ..pipeline.models import Models
+from ..safety.escalation_service import escalation_service
 from ..safety.responses import SafetyScripts
 from .api import router as api_router
 from .rights_api import router as rights_router
@@ -35,14 +36,16 @@ PAGE_HEADERS = {
 
 
 def create_app(cfg: Config, models: Models, auth: Authenticator, memory) -> FastAPI:
+    """One app per process; it runs the process's escalation service for as long as it serves."""
     ctx = ServerContext(cfg=cfg, models=models, auth=auth, memory=memory,
                         limiter=SessionLimiter(cfg.server.max_sessions), metrics=ServerMetrics(),
-                        safety=SafetyScripts(cfg.safety.locale))
+                        safety=SafetyScripts(cfg.safety.locale), escalations=escalation_service(cfg, memory))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        yield
-        await asyncio.gather(*(call.close() for call in list(ctx.closing)), return_exceptions=True)
+        async with ctx.escalations:
+            yield
+            await asyncio.gather(*(call.close() for call in list(ctx.closing)), return_exceptions=True)
 
     app = FastAPI(title="voice-therapist", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.ctx = ctx

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..config import Config
 from ..pipeline.models import Models
+from ..safety.escalation_service import EscalationService
 from ..safety.responses import SafetyScripts
 from .auth import Authenticator
 from .limits import SessionLimiter
@@ -22,4 +23,5 @@ class ServerContext:
     limiter: SessionLimiter
     metrics: ServerMetrics
     safety: SafetyScripts
+    escalations: EscalationService  # the process's one outbox and retry loop
     closing: set = field(default_factory=set)  # things to close on shutdown (WebRTC calls)

@@ -27,7 +27,7 @@ def new_session(ctx: ServerContext, door: str, user_id: str | None,
         ctx.metrics.observe(door, event)
         on_event(event)
 
-    return VoiceSession(ctx.cfg, ctx.models, emit, user_id=user_id or ANONYMOUS,
+    return VoiceSession(ctx.cfg, ctx.models, emit, escalations=ctx.escalations, user_id=user_id or ANONYMOUS,
                         memory=ctx.memory if user_id else None, safety=ctx.safety)
 
 

@@ -33,11 +33,12 @@ def caller_user(callers: dict[str, str], caller: str) -> str | None:
 class SessionMaker:
     """A VoiceSession per call: a configured caller ID gets its user's memory, anyone else none at all."""
 
-    def __init__(self, cfg: Config, models, open_storage: Callable[[], object]):
+    def __init__(self, cfg: Config, models, open_storage: Callable[[], object], escalations):
         self._cfg = cfg
         self._models = models
         self._open_storage = open_storage
         self._storage = None
+        self._escalations = escalations  # the process's EscalationService: every call submits to it
 
     def __call__(self, caller: str, emit: Callable[[dict], None]) -> CallSession:
         from ..pipeline.session import VoiceSession
@@ -47,11 +48,13 @@ class SessionMaker:
             try:
                 if self._storage is None:
                     self._storage = self._open_storage()
-                return VoiceSession(self._cfg, self._models, emit, user_id=user, memory=self._storage)
+                return VoiceSession(self._cfg, self._models, emit, escalations=self._escalations, user_id=user,
+                                    memory=self._storage)
             except Exception as exc:  # a caller who may need help is never turned away for want of their memory
                 log.warning("a known caller's memory is unavailable (%s); the call goes on without it",
                             type(exc).__name__)
-        return VoiceSession(self._cfg, self._models, emit, user_id=ANONYMOUS, memory=None)
+        return VoiceSession(self._cfg, self._models, emit, escalations=self._escalations, user_id=ANONYMOUS,
+                            memory=None)
 
     def close(self) -> None:
         if self._storage is not None and hasattr(self._storage, "close"):
@@ -67,10 +70,34 @@ def settings_from(args, cfg: Config) -> UaSettings:
 
 
 async def run_sip(args, cfg: Config, models) -> int:
+    from ..safety.escalation_service import escalation_service
+
+    storage = _outbox_storage(cfg)
+    try:
+        async with escalation_service(cfg, storage) as escalations:
+            return await _serve_calls(args, cfg, models, escalations, storage)
+    finally:
+        if storage is not None:
+            storage.close()
+
+
+def _outbox_storage(cfg: Config):
+    """The storage database holds the escalation outbox; if it cannot be opened, a local file does."""
+    from ..storage import open_storage
+
+    try:
+        return open_storage(cfg)
+    except Exception as exc:  # calls are answered all the same; pages queue in <data_dir>/escalations.sqlite
+        log.warning("storage unavailable (%s); escalations queue in a local file", type(exc).__name__)
+        return None
+
+
+async def _serve_calls(args, cfg: Config, models, escalations, storage) -> int:
     from ..storage import open_storage
 
     settings = settings_from(args, cfg)
-    sessions = SessionMaker(cfg, models, lambda: open_storage(cfg))
+    sessions = SessionMaker(cfg, models, (lambda: storage) if storage is not None else (lambda: open_storage(cfg)),
+                            escalations)
     agent = UserAgent(settings, sessions)
     try:
         host, port = await agent.start()

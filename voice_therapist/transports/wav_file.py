@@ -17,12 +17,14 @@ from ..pipeline.session import VoiceSession
 MAX_TAIL_SECONDS = 60  # after the input ends, wait at most this long for the last reply
 
 
-async def run_wav_session(session: VoiceSession, user_pcm: np.ndarray, paced: bool = True) -> np.ndarray:
+async def run_wav_session(session: VoiceSession, user_pcm: np.ndarray, paced: bool = True,
+                          hang_up: bool = False) -> np.ndarray:
+    """`hang_up`: the call ends with the file, as a caller who hangs up; else the last reply is heard out."""
     loop = asyncio.get_running_loop()
     start = loop.time()
     silence = np.zeros(FRAME_SAMPLES, np.int16)
     user_frames = frames(user_pcm)
-    tail_frames = MAX_TAIL_SECONDS * 1000 // FRAME_MS
+    tail_frames = 0 if hang_up else MAX_TAIL_SECONDS * 1000 // FRAME_MS
     out: list[np.ndarray] = []
     for i in range(len(user_frames) + tail_frames):
         if i >= len(user_frames) and not (session.assistant_active or session.turns.in_turn):

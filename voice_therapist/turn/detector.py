@@ -107,6 +107,11 @@ class TurnDetector:
             return [TurnSignal(TurnEvent.SPECULATE, self._last_voiced_end_ms)]
         return []
 
+    def end_input(self) -> list[TurnSignal]:
+        """The input ended (a hang-up, a closed socket, the end of a file): a turn in progress
+        ends here, as if the endpoint silence had been heard, so its words still count."""
+        return self._end() if self.in_turn else []
+
     def _end(self) -> list[TurnSignal]:
         self.in_turn = False
         self._speculating = False
