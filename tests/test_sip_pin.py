@@ -15,12 +15,15 @@ import pytest
 
 from voice_therapist.audio.pcm import FRAME_SAMPLES
 from voice_therapist.cli import main
-from voice_therapist.config import ConfigError, load_config
+from voice_therapist.config import ConfigError, SipConfig, load_config
+from voice_therapist.telephony.call import Caller
+from voice_therapist.telephony.main import SessionMaker
 from voice_therapist.telephony.caller_access import caller_access, callers_without_pin, from_trusted_trunk
 from voice_therapist.telephony.pin import PinHashError, hash_pin, parse_pin_hash, pin_matches
 from voice_therapist.telephony.pin_entry import PinEntry
 from voice_therapist.telephony.pin_gate import LINE_ID, PinGate
 from voice_therapist.telephony.pin_lines import PinLines, load_pin_lines
+from voice_therapist.telephony.pin_throttle import PinThrottle
 
 ALICE_PIN = "2468"
 ALICE_HASH = hash_pin(ALICE_PIN)
@@ -41,8 +44,9 @@ def test_a_pin_that_no_keypad_could_type_is_refused(pin):
         hash_pin(pin)
 
 
-@pytest.mark.parametrize("stored", ["2468", "sha256$abc", "scrypt$16384$8$1$zz$00", "scrypt$1000$8$1$" + "00" * 16 + "$" + "00" * 32,
-                                    "scrypt$16384$8$1$" + "00" * 16 + "$" + "00" * 8])
+@pytest.mark.parametrize("stored", ["2468", "sha256$abc", "scrypt$16384$8$1$zz$00",
+                                    "scrypt$1000$8$1$" + "00" * 16 + "$" + "00" * 32,  # n not a power of two
+                                    "scrypt$16384$8$1$" + "00" * 16 + "$" + "00" * 8])  # a short key
 def test_an_unreadable_hash_is_refused_without_repeating_it(stored):
     with pytest.raises(PinHashError) as caught:
         parse_pin_hash(stored)
@@ -175,7 +179,8 @@ class StandIn:
         self.user, self.emit = user, emit
         self.memory = "storage" if user else None
         self.safety = SimpleNamespace(resources={})
-        self.playback = SimpleNamespace(queued=[], enqueue=lambda rid, text, pcm: self.playback.queued.append((rid, text)))
+        queued: list[tuple[int, str]] = []
+        self.playback = SimpleNamespace(queued=queued, enqueue=lambda rid, text, pcm: queued.append((rid, text)))
         self.turns = SimpleNamespace(in_turn=False)
         self.assistant_active = False
         self.times: list[float] = []
@@ -293,3 +298,42 @@ async def test_memory_that_cannot_open_leaves_the_call_going_anonymously():
     h.gate._open_session = storage_down
     await h.keys(ALICE_PIN + "#")
     assert h.gate.current.user is None and not h.gate.current.closed
+
+
+# --- wrong PINs across calls ----------------------------------------------------------------------
+def test_wrong_pins_across_calls_lock_that_users_pin_until_they_age_out():
+    clock = Clock()
+    throttle = PinThrottle(limit=3, window_s=100, clock=clock)
+    assert [throttle.wrong("alice") for _ in range(3)] == [False, False, True]
+    assert throttle.locked("alice") and not throttle.locked("bob")
+    clock.now += 101
+    assert not throttle.locked("alice")
+
+
+async def test_after_ten_wrong_pins_over_four_calls_even_the_right_pin_opens_nothing(monkeypatch, cfg):
+    import voice_therapist.pipeline.session as session_module
+
+    monkeypatch.setattr(session_module, "VoiceSession",
+                        lambda cfg, models, emit, user_id, memory: StandIn(user_id if memory else None, emit))
+
+    async def synthesize(text):
+        return np.ones(160, np.int16)
+
+    phone_cfg = cfg.model_copy(deep=True)
+    phone_cfg.sip = SipConfig(callers={"+15550100": {"user": "alice", "pin_hash": ALICE_HASH}})
+    maker = SessionMaker(phone_cfg, SimpleNamespace(synthesize=synthesize), lambda: "storage", load_pin_lines())
+
+    async def call(keys: str) -> PinGate:
+        gate = maker(Caller("+15550100", "192.0.2.7", 1), lambda event: None)
+        for key in keys:
+            gate.on_digit(key)
+        for n in range(40):
+            gate.tick(np.zeros(FRAME_SAMPLES, np.int16), n * 20.0)
+            await asyncio.sleep(0.01)
+        return gate
+
+    assert (await call(ALICE_PIN + "#")).current.user == "alice"  # before the guessing: her PIN works
+    for _ in range(3):
+        await call("1111#2222#3333#")
+    assert (await call("4444#")).current.user is None  # the tenth wrong PIN
+    assert (await call(ALICE_PIN + "#")).current.user is None

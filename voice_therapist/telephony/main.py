@@ -18,6 +18,7 @@ from .pin import pin_matches
 from .pin_entry import PinEntry
 from .pin_gate import PinGate
 from .pin_lines import PinLines, load_pin_lines
+from .pin_throttle import WINDOW_S, PinThrottle
 from .registration import Registration
 from .sip_message import SipMessageError
 from .sip_uri import parse_uri
@@ -39,6 +40,7 @@ class SessionMaker:
         self._lines = lines
         self._storage = None
         self._rendered: dict[str, object] = {}  # the PIN lines' audio, rendered once per process
+        self._throttle = PinThrottle()
 
     def __call__(self, caller: Caller, emit: Callable[[dict], None]) -> CallSession:
         access = caller_access(self._cfg.sip, caller.caller_id, caller.source_ip)
@@ -51,8 +53,9 @@ class SessionMaker:
                 log.warning("call %d: the caller's memory is unavailable (%s); the call goes on without it",
                             caller.call_number, type(exc).__name__)
         if access.ask_pin:
+            check = functools.partial(self._check, caller.call_number, access.pin_user, access.pin_hash)
             return PinGate(caller.call_number, self._open, access.pin_user, PinEntry(self._cfg.sip.pin_window_s),
-                           self._lines, self._render, functools.partial(self._check, access.pin_hash), emit)
+                           self._lines, self._render, check, emit)
         return self._anonymous(emit)
 
     def _open(self, user: str | None, emit: Callable[[dict], None]) -> CallSession:
@@ -75,9 +78,16 @@ class SessionMaker:
             self._rendered[text] = await self._models.synthesize(text)
         return self._rendered[text]
 
-    @staticmethod
-    async def _check(pin_hash: str | None, entered: str) -> bool:
-        return await asyncio.to_thread(pin_matches, entered, pin_hash)  # scrypt: ~65 ms, off the media loop
+    async def _check(self, call_number: int, user: str | None, pin_hash: str | None, entered: str) -> bool:
+        locked = user is not None and self._throttle.locked(user)
+        right = await asyncio.to_thread(pin_matches, entered, pin_hash)  # scrypt: ~65 ms, off the media loop
+        if not right and user is not None and self._throttle.wrong(user):
+            log.warning("call %d: too many wrong PINs for this caller ID in %d h; no PIN opens its memory for now",
+                        call_number, WINDOW_S // 3600)
+        if right and locked:
+            log.warning("call %d: the right PIN, but this caller ID is locked after wrong PINs; the call stays "
+                        "anonymous", call_number)
+        return right and not locked
 
     def close(self) -> None:
         if self._storage is not None and hasattr(self._storage, "close"):
