@@ -464,7 +464,7 @@ SPEAKS_AT_S = 14.0  # after the PIN lines: the first words are answered by which
 
 
 @pytest.fixture(scope="module")
-def pin_server(tmp_path_factory, cfg):
+def pin_server(tmp_path_factory, cfg, artifacts):
     """The server with alice's number, her PIN's hash and a trunk on the allow-list; alice has a past session."""
     from voice_therapist.storage import open_storage
     from voice_therapist.telephony.pin import hash_pin
@@ -475,7 +475,8 @@ def pin_server(tmp_path_factory, cfg):
     storage = open_storage(store_cfg)
     past = storage.start_session("alice")
     storage.update_session(past, {"topic": ALICE_TOPIC, "mood_start": "4", "mood_end": "6"}, "cbt")
-    storage.save_artifact(past, "alice", {"kind": "coping_card", "adaptive_thought": "one bad night is not a failed exam"})
+    storage.save_artifact(past, "alice", {"kind": "coping_card",
+                                          "adaptive_thought": "one bad night is not a failed exam"})
     storage.end_session(past)
     callers = f'{{"{ALICE_NUMBER}": {{user: alice, pin_hash: "{hash_pin(ALICE_PIN)}"}}}}'
     server = SipServer(data, {"VOICE_THERAPIST__SIP__CALLERS": callers,
@@ -489,6 +490,7 @@ def pin_server(tmp_path_factory, cfg):
     assert not [line for line in server.lines if "Traceback" in line or " ERROR " in line], server.lines
     logged = "\n".join(server.lines)
     assert ALICE_NUMBER not in logged and ALICE_NUMBER[2:] not in logged and ALICE_PIN not in logged
+    (artifacts / "sip_pin_server.log").write_text(logged + "\n")
 
 
 @pytest.fixture(scope="module")
@@ -498,7 +500,8 @@ def pin_caller_wav(tmp_path_factory):
     return path
 
 
-def pin_call(server: SipServer, workdir, wav, keys: str = "", source_ip: str = "127.0.0.1") -> tuple[int, int, np.ndarray]:
+def pin_call(server: SipServer, workdir, wav, keys: str = "",
+             source_ip: str = "127.0.0.1") -> tuple[int, int, np.ndarray]:
     """alice's number calls, types `keys` once the call is up, talks, hears the first reply, and hangs up.
 
     Returns the call's number in the log, where the log stood, and what the caller heard."""
@@ -516,10 +519,13 @@ def pin_call(server: SipServer, workdir, wav, keys: str = "", source_ip: str = "
     return number, mark, phone.heard()
 
 
-def said(models, heard: np.ndarray) -> str:
+def said(models, heard: np.ndarray, artifacts, name: str) -> str:
+    """What the caller heard, as words (lower case, no punctuation); kept in test-artifacts/."""
     spans = voiced_spans(heard)
     assert spans, "nothing but silence came back"
     text = models.asr.transcribe(heard[int(spans[0][0] * 16000):int((spans[-1][1] + 0.3) * 16000)])
+    write_int16(artifacts / f"sip_pin_{name}.wav", heard)
+    (artifacts / f"sip_pin_{name}.txt").write_text(text + "\n")
     return re.sub(r"[^a-z ]", "", text.lower())
 
 
@@ -528,11 +534,12 @@ def call_lines(server: SipServer, number: int, mark: int) -> list[str]:
 
 
 @pytest.mark.speech
-def test_pin_a_spoofed_caller_id_without_the_pin_gets_an_anonymous_call(pin_server, pin_caller_wav, models, tmp_path):
+def test_pin_a_spoofed_caller_id_without_the_pin_gets_an_anonymous_call(pin_server, pin_caller_wav, models, artifacts,
+                                                                        tmp_path):
     server, storage = pin_server
     before = len(storage.sessions("alice"))
     number, mark, heard = pin_call(server, tmp_path / "phone", pin_caller_wav)
-    text = said(models, heard)
+    text = said(models, heard, artifacts, "spoofed")
     assert "type it now" in text, text  # asked for the PIN
     assert "glad youre here" in text and "welcome back" not in text, text  # the first-time welcome
     assert not [line for line in call_lines(server, number, mark) if "memory open" in line]
@@ -540,20 +547,20 @@ def test_pin_a_spoofed_caller_id_without_the_pin_gets_an_anonymous_call(pin_serv
 
 
 @pytest.mark.speech
-def test_pin_the_right_pin_opens_the_callers_memory(pin_server, pin_caller_wav, models, tmp_path):
+def test_pin_the_right_pin_opens_the_callers_memory(pin_server, pin_caller_wav, models, artifacts, tmp_path):
     server, storage = pin_server
     before = len(storage.sessions("alice"))
     number, mark, heard = pin_call(server, tmp_path / "phone", pin_caller_wav, keys=ALICE_PIN + "#")
     server.wait_for(rf"call {number}: PIN right", after=mark, timeout_s=1)
     server.wait_for(rf"call {number}: memory open", after=mark, timeout_s=1)
-    text = said(models, heard)
+    text = said(models, heard, artifacts, "right_pin")
     assert "welcome back" in text, text  # the returning welcome: her past session was read
     assert len(storage.sessions("alice")) == before + 1  # this call is kept in her memory
 
 
 @pytest.mark.speech
 def test_pin_three_wrong_pins_leave_the_call_anonymous_even_for_the_right_one_after(pin_server, pin_caller_wav,
-                                                                                  models, tmp_path):
+                                                                                  models, artifacts, tmp_path):
     server, storage = pin_server
     before = len(storage.sessions("alice"))
     number, mark, heard = pin_call(server, tmp_path / "phone", pin_caller_wav, keys=f"1111#1357#8642#{ALICE_PIN}#")
@@ -561,18 +568,18 @@ def test_pin_three_wrong_pins_leave_the_call_anonymous_even_for_the_right_one_af
     assert [line for line in lines if "PIN wrong (1 tries left)" in line], lines
     assert [line for line in lines if "PIN wrong, no tries left" in line], lines
     assert not [line for line in lines if "PIN right" in line or "memory open" in line], lines
-    text = said(models, heard)
+    text = said(models, heard, artifacts, "wrong_pins")
     assert "welcome back" not in text and "glad youre here" in text, text
     assert len(storage.sessions("alice")) == before
 
 
 @pytest.mark.speech
-def test_pin_a_trusted_trunk_opens_the_memory_without_a_pin(pin_server, pin_caller_wav, models, tmp_path):
+def test_pin_a_trusted_trunk_opens_the_memory_without_a_pin(pin_server, pin_caller_wav, models, artifacts, tmp_path):
     server, storage = pin_server
     before = len(storage.sessions("alice"))
     number, mark, heard = pin_call(server, tmp_path / "phone", pin_caller_wav, source_ip=TRUNK_IP)
     server.wait_for(rf"call {number}: memory open \(trusted trunk\)", after=mark, timeout_s=1)
-    text = said(models, heard)
+    text = said(models, heard, artifacts, "trunk")
     assert "welcome back" in text and "type it now" not in text, text  # no PIN asked for: the trunk vouched
     assert len(storage.sessions("alice")) == before + 1
 

@@ -183,7 +183,8 @@ class SipConfig(_Section):
             try:
                 networks.append(str(ipaddress.ip_network(trunk)))
             except ValueError as exc:
-                raise ValueError(f"entry {index} ({trunk!r}): not an address block such as 10.0.0.0/8 ({exc})") from None
+                raise ValueError(f"entry {index} ({trunk!r}): not an address block such as 10.0.0.0/8 ({exc})") \
+                    from None
         return networks
 
     @model_validator(mode="after")
