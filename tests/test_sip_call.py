@@ -565,7 +565,7 @@ def test_pin_three_wrong_pins_leave_the_call_anonymous_even_for_the_right_one_af
     before = len(storage.sessions("alice"))
     number, mark, heard = pin_call(server, tmp_path / "phone", pin_caller_wav, keys=f"1111#1357#8642#{ALICE_PIN}#")
     lines = call_lines(server, number, mark)
-    assert [line for line in lines if "PIN wrong (1 tries left)" in line], lines
+    assert [line for line in lines if "PIN wrong (tries left: 1)" in line], lines
     assert [line for line in lines if "PIN wrong, no tries left" in line], lines
     assert not [line for line in lines if "PIN right" in line or "memory open" in line], lines
     text = said(models, heard, artifacts, "wrong_pins")
@@ -582,6 +582,31 @@ def test_pin_a_trusted_trunk_opens_the_memory_without_a_pin(pin_server, pin_call
     text = said(models, heard, artifacts, "trunk")
     assert "welcome back" in text and "type it now" not in text, text  # no PIN asked for: the trunk vouched
     assert len(storage.sessions("alice")) == before + 1
+
+
+@pytest.mark.speech
+def test_pin_a_crisis_said_while_the_pin_is_typed_takes_the_safety_path_and_the_call_stays_anonymous(
+        pin_server, tmp_path):
+    server, storage = pin_server
+    before = len(storage.sessions("alice"))
+    wav = tmp_path / "imminent.wav"
+    write_caller_wav(wav, track(2.0, IMMINENT, 50.0))  # over the PIN prompt, just after the keys
+    mark = len(server.lines)
+    phone = Baresip(tmp_path / "phone", wav, f"sip:therapist@127.0.0.1:{server.port}", user=ALICE_NUMBER)
+    try:
+        number = int(server.wait_for(r"call (\d+) answered \(PCMU\)", after=mark).group(1))
+        time.sleep(0.5)
+        phone.command(f"/sndcode {ALICE_PIN}#")
+        server.wait_for(rf"call {number}: crisis escalation \(level imminent\)", after=mark, timeout_s=60)
+        # the PIN was checked before the words were heard, or after: either way the call stays where it is
+        server.wait_for(rf"call {number}: (risk during PIN entry|PIN right while the call is on the safety path)",
+                        after=mark, timeout_s=60)
+    finally:
+        phone.command("q")
+        phone.stop()
+    server.wait_for(rf"call {number} ended .*; 0 active", after=mark)
+    assert not [line for line in call_lines(server, number, mark) if "memory open" in line]
+    assert len(storage.sessions("alice")) == before
 
 
 # --- recognition on the phone line -------------------------------------------------------------

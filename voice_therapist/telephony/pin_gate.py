@@ -102,14 +102,14 @@ class PinGate:
                 log.warning("call %d: PIN right while the call is on the safety path; it stays anonymous", self._call)
                 return
             self._verified = True
-            log.info("call %d: PIN right; the caller's memory opens at the next pause", self._call)
+            log.info("call %d: PIN right; the switch to the caller's memory waits for a pause", self._call)
         elif last:
             self._decided = True
             self._entry.close()
             log.info("call %d: PIN wrong, no tries left; the call goes on anonymously", self._call)
             self._say(self._lines.no_more_tries)
         else:
-            log.info("call %d: PIN wrong (%d tries left)", self._call, self._entry.attempts_left)
+            log.info("call %d: PIN wrong (tries left: %d)", self._call, self._entry.attempts_left)
             self._say(self._lines.wrong)
 
     def _switch(self, t_ms: float) -> None:
