@@ -17,7 +17,7 @@ from voice_therapist.audio.pcm import FRAME_SAMPLES
 from voice_therapist.cli import main
 from voice_therapist.config import ConfigError, SipConfig, load_config
 from voice_therapist.telephony.call import Caller
-from voice_therapist.telephony.main import SessionMaker
+from voice_therapist.telephony.main import SessionMaker, check_sip_setup
 from voice_therapist.telephony.caller_access import caller_access, callers_without_pin, from_trusted_trunk
 from voice_therapist.telephony.pin import PinHashError, hash_pin, parse_pin_hash, pin_matches
 from voice_therapist.telephony.pin_entry import PinEntry
@@ -337,3 +337,12 @@ async def test_after_ten_wrong_pins_over_four_calls_even_the_right_pin_opens_not
         await call("1111#2222#3333#")
     assert (await call("4444#")).current.user is None  # the tenth wrong PIN
     assert (await call(ALICE_PIN + "#")).current.user is None
+
+
+def test_start_up_counts_the_callers_only_a_trunk_can_open_without_naming_them(phone_cfg, caplog):
+    caplog.set_level("WARNING")
+    check_sip_setup(SimpleNamespace(sip=phone_cfg))
+    assert "1 entry of sip.callers has no pin_hash" in caplog.text and "5550111" not in caplog.text
+    caplog.clear()
+    check_sip_setup(SimpleNamespace(sip=phone_cfg.model_copy(update={"trusted_trunks": []})))
+    assert "(none is set, so never)" in caplog.text
