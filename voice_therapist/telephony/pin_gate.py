@@ -59,10 +59,6 @@ class PinGate:
     def assistant_active(self) -> bool:
         return self.current.assistant_active
 
-    @property
-    def memory_open(self) -> bool:
-        return self.current.memory is not None
-
     def tick(self, pcm: np.ndarray, t_ms: float) -> np.ndarray:
         if self._idle():
             if self._verified:
