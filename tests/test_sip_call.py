@@ -22,7 +22,10 @@ import pytest
 from voice_therapist.audio.g711 import ulaw_encode
 from voice_therapist.audio.pcm import FRAME_SAMPLES
 from voice_therapist.audio.wavfile import write_int16
+from voice_therapist.config import SipConfig
+from voice_therapist.telephony.call import Caller
 from voice_therapist.telephony.main import SessionMaker
+from voice_therapist.telephony.pin_lines import load_pin_lines
 from voice_therapist.telephony.narrowband import narrowband_roundtrip
 from voice_therapist.telephony.registration import Registration, RegistrationError
 from voice_therapist.telephony.rtp import RtpPacket, parse_rtp
@@ -266,26 +269,30 @@ async def test_an_invite_without_an_offer_gets_ours_and_the_answer_in_the_ack_is
 
 
 
-def test_known_callers_get_their_memory_and_everyone_else_none(monkeypatch, cfg):
+def test_a_caller_id_opens_memory_only_from_a_trusted_trunk(monkeypatch, cfg):
     import voice_therapist.pipeline.session as session_module
 
     made = []
     monkeypatch.setattr(session_module, "VoiceSession",
                         lambda cfg, models, emit, escalations, user_id, memory: made.append((user_id, memory)))
     phone_cfg = cfg.model_copy(deep=True)
-    phone_cfg.sip.callers = {"+1 555-0100": "robin"}
+    phone_cfg.sip = SipConfig(callers={"+1 555-0100": "robin"}, trusted_trunks=["10.0.0.0/8"])
     opened = []
-    maker = SessionMaker(phone_cfg, None, lambda: opened.append("storage") or "storage", escalations=None)
-    for caller in ("+15550100", "+15550199", "", "+15550100"):
-        maker(caller, print)
-    assert made == [("robin", "storage"), ("anonymous", None), ("anonymous", None), ("robin", "storage")]
-    assert opened == ["storage"]  # opened once, on the first known caller
+    maker = SessionMaker(phone_cfg, None, lambda: opened.append("storage") or "storage", load_pin_lines(),
+                         escalations=None)
+    for number, source in (("+15550100", "127.0.0.1"), ("+15550100", "10.9.8.7"), ("+15550199", "10.9.8.7"),
+                           ("", "10.9.8.7"), ("+15550100", "10.0.0.1")):
+        maker(Caller(number, source, 1), print)
+    assert made == [("anonymous", None), ("robin", "storage"), ("anonymous", None), ("anonymous", None),
+                    ("robin", "storage")]  # the same number from outside the trunk: no memory
+    assert opened == ["storage"]  # opened once, on the first trusted caller
 
     def storage_down():
         raise OSError("database unreachable")
 
     made.clear()
-    SessionMaker(phone_cfg, None, storage_down, escalations=None)("+15550100", print)
+    SessionMaker(phone_cfg, None, storage_down, load_pin_lines(),
+                 escalations=None)(Caller("+15550100", "10.0.0.1", 2), print)
     assert made == [("anonymous", None)]  # still answered, without memory
 
 
@@ -448,6 +455,160 @@ def test_an_imminent_risk_on_the_phone_is_offered_a_transfer_to_the_crisis_line(
         phone.command("q")
         phone.stop()
     sip_server.wait_for(rf"call {number} ended .*; 0 active", after=mark)
+
+
+# --- PINs: the real server, a known number's memory, callers spoofing it ----------------------
+ALICE_NUMBER, ALICE_PIN = "+15551234567", "2468"
+ALICE_TOPIC = "sleeping badly before my exams"
+TRUNK_IP = "127.0.0.2"  # another loopback address stands for the carrier's trunk on the allow-list
+PIN_CALLER_SECONDS = 40.0
+SPEAKS_AT_S = 14.0  # after the PIN lines: the first words are answered by whichever session holds the call
+
+
+@pytest.fixture(scope="module")
+def pin_server(tmp_path_factory, cfg, artifacts):
+    """The server with alice's number, her PIN's hash and a trunk on the allow-list; alice has a past session."""
+    from voice_therapist.storage import open_storage
+    from voice_therapist.telephony.pin import hash_pin
+
+    data = tmp_path_factory.mktemp("pin-server") / "data"
+    store_cfg = cfg.model_copy(deep=True)
+    store_cfg.storage.data_dir = str(data)
+    storage = open_storage(store_cfg)
+    past = storage.start_session("alice")
+    storage.update_session(past, {"topic": ALICE_TOPIC, "mood_start": "4", "mood_end": "6"}, "cbt")
+    storage.save_artifact(past, "alice", {"kind": "coping_card",
+                                          "adaptive_thought": "one bad night is not a failed exam"})
+    storage.end_session(past)
+    callers = f'{{"{ALICE_NUMBER}": {{user: alice, pin_hash: "{hash_pin(ALICE_PIN)}"}}}}'
+    server = SipServer(data, {"VOICE_THERAPIST__SIP__CALLERS": callers,
+                              "VOICE_THERAPIST__SIP__TRUSTED_TRUNKS": f'["{TRUNK_IP}/32"]'})
+    try:
+        yield server, storage
+    finally:
+        code = server.stop()
+        storage.close()
+    assert code == 0, "\n".join(server.lines[-20:])
+    assert not [line for line in server.lines if "Traceback" in line or " ERROR " in line], server.lines
+    logged = "\n".join(server.lines)
+    assert ALICE_NUMBER not in logged and ALICE_NUMBER[2:] not in logged and ALICE_PIN not in logged
+    (artifacts / "sip_pin_server.log").write_text(logged + "\n")
+
+
+@pytest.fixture(scope="module")
+def pin_caller_wav(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pin-caller") / "caller.wav"
+    write_caller_wav(path, track(SPEAKS_AT_S, SENTENCE, PIN_CALLER_SECONDS - SPEAKS_AT_S - 3))
+    return path
+
+
+def pin_call(server: SipServer, workdir, wav, keys: str = "",
+             source_ip: str = "127.0.0.1") -> tuple[int, int, np.ndarray]:
+    """alice's number calls, types `keys` once the call is up, talks, hears the first reply, and hangs up.
+
+    Returns the call's number in the log, where the log stood, and what the caller heard."""
+    mark = len(server.lines)
+    phone = Baresip(workdir, wav, f"sip:therapist@127.0.0.1:{server.port}", user=ALICE_NUMBER, local_ip=source_ip)
+    try:
+        number = int(server.wait_for(r"call (\d+) answered \(PCMU\)", after=mark).group(1))
+        if keys:
+            time.sleep(1.0)
+            phone.command(f"/sndcode {keys}")
+        server.wait_for(r"turn 1 done", after=mark, timeout_s=120)  # the reply to the caller's first words
+    finally:
+        hang_up(phone)
+    server.wait_for(rf"call {number} ended \(remote hang-up\)", after=mark)
+    return number, mark, phone.heard()
+
+
+def said(models, heard: np.ndarray, artifacts, name: str) -> str:
+    """What the caller heard, as words (lower case, no punctuation); kept in test-artifacts/."""
+    spans = voiced_spans(heard)
+    assert spans, "nothing but silence came back"
+    text = models.asr.transcribe(heard[int(spans[0][0] * 16000):int((spans[-1][1] + 0.3) * 16000)])
+    write_int16(artifacts / f"sip_pin_{name}.wav", heard)
+    (artifacts / f"sip_pin_{name}.txt").write_text(text + "\n")
+    return re.sub(r"[^a-z ]", "", text.lower())
+
+
+def call_lines(server: SipServer, number: int, mark: int) -> list[str]:
+    return [line for line in server.lines[mark:] if f"call {number}:" in line]
+
+
+@pytest.mark.speech
+def test_pin_a_spoofed_caller_id_without_the_pin_gets_an_anonymous_call(pin_server, pin_caller_wav, models, artifacts,
+                                                                        tmp_path):
+    server, storage = pin_server
+    before = len(storage.sessions("alice"))
+    number, mark, heard = pin_call(server, tmp_path / "phone", pin_caller_wav)
+    text = said(models, heard, artifacts, "spoofed")
+    assert "type it now" in text, text  # asked for the PIN
+    assert "glad youre here" in text and "welcome back" not in text, text  # the first-time welcome
+    assert not [line for line in call_lines(server, number, mark) if "memory open" in line]
+    assert len(storage.sessions("alice")) == before  # nothing read, nothing written for her
+
+
+@pytest.mark.speech
+def test_pin_the_right_pin_opens_the_callers_memory(pin_server, pin_caller_wav, models, artifacts, tmp_path):
+    server, storage = pin_server
+    before = len(storage.sessions("alice"))
+    number, mark, heard = pin_call(server, tmp_path / "phone", pin_caller_wav, keys=ALICE_PIN + "#")
+    server.wait_for(rf"call {number}: PIN right", after=mark, timeout_s=1)
+    server.wait_for(rf"call {number}: memory open", after=mark, timeout_s=1)
+    text = said(models, heard, artifacts, "right_pin")
+    assert "welcome back" in text, text  # the returning welcome: her past session was read
+    assert len(storage.sessions("alice")) == before + 1  # this call is kept in her memory
+
+
+@pytest.mark.speech
+def test_pin_three_wrong_pins_leave_the_call_anonymous_even_for_the_right_one_after(pin_server, pin_caller_wav,
+                                                                                  models, artifacts, tmp_path):
+    server, storage = pin_server
+    before = len(storage.sessions("alice"))
+    number, mark, heard = pin_call(server, tmp_path / "phone", pin_caller_wav, keys=f"1111#1357#8642#{ALICE_PIN}#")
+    lines = call_lines(server, number, mark)
+    assert [line for line in lines if "PIN wrong (tries left: 1)" in line], lines
+    assert [line for line in lines if "PIN wrong, no tries left" in line], lines
+    assert not [line for line in lines if "PIN right" in line or "memory open" in line], lines
+    text = said(models, heard, artifacts, "wrong_pins")
+    assert "welcome back" not in text and "glad youre here" in text, text
+    assert len(storage.sessions("alice")) == before
+
+
+@pytest.mark.speech
+def test_pin_a_trusted_trunk_opens_the_memory_without_a_pin(pin_server, pin_caller_wav, models, artifacts, tmp_path):
+    server, storage = pin_server
+    before = len(storage.sessions("alice"))
+    number, mark, heard = pin_call(server, tmp_path / "phone", pin_caller_wav, source_ip=TRUNK_IP)
+    server.wait_for(rf"call {number}: memory open \(trusted trunk\)", after=mark, timeout_s=1)
+    text = said(models, heard, artifacts, "trunk")
+    assert "welcome back" in text and "type it now" not in text, text  # no PIN asked for: the trunk vouched
+    assert len(storage.sessions("alice")) == before + 1
+
+
+@pytest.mark.speech
+def test_pin_a_crisis_said_while_the_pin_is_typed_takes_the_safety_path_and_the_call_stays_anonymous(
+        pin_server, tmp_path):
+    server, storage = pin_server
+    before = len(storage.sessions("alice"))
+    wav = tmp_path / "imminent.wav"
+    write_caller_wav(wav, track(2.0, IMMINENT, 50.0))  # over the PIN prompt, just after the keys
+    mark = len(server.lines)
+    phone = Baresip(tmp_path / "phone", wav, f"sip:therapist@127.0.0.1:{server.port}", user=ALICE_NUMBER)
+    try:
+        number = int(server.wait_for(r"call (\d+) answered \(PCMU\)", after=mark).group(1))
+        time.sleep(0.5)
+        phone.command(f"/sndcode {ALICE_PIN}#")
+        server.wait_for(rf"call {number}: crisis escalation \(level imminent\)", after=mark, timeout_s=60)
+        # the PIN was checked before the words were heard, or after: either way the call stays where it is
+        server.wait_for(rf"call {number}: (risk during PIN entry|PIN right while the call is on the safety path)",
+                        after=mark, timeout_s=60)
+    finally:
+        phone.command("q")
+        phone.stop()
+    server.wait_for(rf"call {number} ended .*; 0 active", after=mark)
+    assert not [line for line in call_lines(server, number, mark) if "memory open" in line]
+    assert len(storage.sessions("alice")) == before
 
 
 # --- recognition on the phone line -------------------------------------------------------------

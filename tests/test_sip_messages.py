@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from voice_therapist.telephony.digest import DigestError, authorization, parse_challenge
 from voice_therapist.telephony.dtmf import DtmfEvent, DtmfError, DtmfReceiver, parse_event
 from voice_therapist.telephony.jitter import Gap, JitterBuffer
-from voice_therapist.telephony.main import caller_user
 from voice_therapist.audio.stream_resample import from_internal_frames, to_internal_frames
 from voice_therapist.telephony.narrowband import TelephoneCodec, narrowband_roundtrip
 from voice_therapist.telephony.rtp import RtpError, RtpPacket, RtpSender, parse_rtp
@@ -144,13 +143,10 @@ def test_uris_name_addrs_and_vias():
         parse_via("HTTP/1.1 host")
 
 
-def test_caller_id_prefers_the_asserted_identity_and_maps_to_a_configured_user():
+def test_caller_id_prefers_the_asserted_identity():
     assert caller_id(parse_message(invite())) == "+15550100"
     asserted = parse_message(invite(**{"P-Asserted-Identity": "<sip:+15550199@trunk>"}))
     assert caller_id(asserted) == "+15550199"
-    callers = {"+1 555-0100": "robin"}
-    assert caller_user(callers, "+15550100") == "robin"
-    assert caller_user(callers, "+15550101") is None and caller_user(callers, "") is None
 
 
 # --- SDP -----------------------------------------------------------------------------------------

@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", default="bench-output/bench.json", help="where the results go (a .md table beside it)")
     bench.add_argument("--quick", action="store_true", help="fewer turns and sessions, for a smoke run")
 
+    sub.add_parser("pin-hash", help="print the hash of a phone PIN for sip.callers (the PIN is read from stdin)")
     add_storage_commands(sub)
     sub.add_parser("check", help="load the configuration, protocols and models, then exit")
     return parser
@@ -82,6 +83,8 @@ def _user_args(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "pin-hash":
+        return _pin_hash()
     try:
         cfg = load_config(args.config)
         if getattr(args, "modality", None):
@@ -109,6 +112,27 @@ def main(argv: list[str] | None = None) -> int:
         return 4
     except KeyboardInterrupt:
         return 130
+
+
+def _pin_hash() -> int:
+    """Never from argv: a PIN on the command line would stay in the shell's history and the process list."""
+    import getpass
+
+    from .telephony.pin import hash_pin
+
+    if sys.stdin.isatty():
+        pin = getpass.getpass("PIN (4-12 digits): ")
+        if getpass.getpass("the same PIN again: ") != pin:
+            print("voice-therapist: the two PINs differ", file=sys.stderr)
+            return 2
+    else:
+        pin = sys.stdin.readline().strip()
+    try:
+        print(hash_pin(pin))
+    except ValueError as exc:
+        print(f"voice-therapist: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _classify(what: str) -> int:
@@ -181,6 +205,11 @@ async def _dispatch(args: argparse.Namespace, cfg: Config, protocols: Protocols)
         from .transports.microphone import open_sounddevice
 
         open_sounddevice()  # fail before loading models when there is no device
+    pin_lines = None
+    if args.command == "sip":
+        from .telephony.main import check_sip_setup
+
+        pin_lines = check_sip_setup(cfg)  # a bad line fails before the models take their minute to load
     models = load_models(cfg, protocols)
     await models.warm_up()
     try:
@@ -200,7 +229,7 @@ async def _dispatch(args: argparse.Namespace, cfg: Config, protocols: Protocols)
         if args.command == "sip":
             from .telephony.main import run_sip
 
-            return await run_sip(args, cfg, models)
+            return await run_sip(args, cfg, models, pin_lines)
         if args.command == "bench":
             from .bench.run import run_bench
 

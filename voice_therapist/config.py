@@ -5,12 +5,16 @@ Everything is validated at start-up so a typo fails loudly before a user is on t
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .telephony.caller_access import plain_number
+from .telephony.pin import parse_pin_hash
 
 ENV_PREFIX = "VOICE_THERAPIST__"
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "config" / "default.yaml"
@@ -124,6 +128,18 @@ class ServerConfig(_Section):
     max_sessions: int = Field(16, ge=1, le=1000)  # more at once are refused with a clear error
 
 
+class KnownCaller(_Section):
+    user: str = Field(min_length=1)
+    pin_hash: str = ""  # `voice-therapist pin-hash` makes it; empty: memory only from a trusted trunk
+
+    @field_validator("pin_hash")
+    @classmethod
+    def _readable(cls, pin_hash: str) -> str:
+        if pin_hash:
+            parse_pin_hash(pin_hash)  # a PinHashError (a ValueError) says what is wrong
+        return pin_hash
+
+
 class SipConfig(_Section):
     host: str = "127.0.0.1"
     port: int = Field(5060, ge=0, le=65535)
@@ -134,7 +150,43 @@ class SipConfig(_Section):
     password_env: str = "VOICE_THERAPIST_SIP_PASSWORD"
     jitter_ms: int = Field(60, ge=0, le=1000)
     max_calls: int = Field(4, ge=1, le=100)  # each call runs the whole pipeline; more starve the others
-    callers: dict[str, str] = {}  # caller ID (e.g. +15551234567) -> user id; others are anonymous
+    # caller ID (e.g. +15551234567) -> {user, pin_hash}; a caller ID alone never opens memory
+    callers: dict[str, KnownCaller] = {}
+    trusted_trunks: list[str] = []  # CIDR blocks whose INVITEs carry a caller ID we believe: memory without a PIN
+    pin_window_s: float = Field(120, gt=0, le=3600)  # a PIN is accepted this long after the call is answered
+
+    @field_validator("callers", mode="before")
+    @classmethod
+    def _plain_entries(cls, callers: Any) -> Any:
+        # The old form, number: user, is still read: such an entry opens memory only from a trusted trunk.
+        if isinstance(callers, Mapping):
+            return {number: {"user": entry} if isinstance(entry, str) else entry for number, entry in callers.items()}
+        return callers
+
+    @field_validator("callers")
+    @classmethod
+    def _distinct_numbers(cls, callers: dict[str, KnownCaller]) -> dict[str, KnownCaller]:
+        seen: dict[str, str] = {}
+        for number in callers:
+            plain = plain_number(number)
+            if not plain:
+                raise ValueError(f"{number!r}: a caller ID needs digits or letters")
+            if plain in seen:
+                raise ValueError(f"{seen[plain]!r} and {number!r} are the same caller ID")
+            seen[plain] = number
+        return callers
+
+    @field_validator("trusted_trunks")
+    @classmethod
+    def _networks(cls, trunks: list[str]) -> list[str]:
+        networks = []
+        for index, trunk in enumerate(trunks):
+            try:
+                networks.append(str(ipaddress.ip_network(trunk)))
+            except ValueError as exc:
+                raise ValueError(f"entry {index} ({trunk!r}): not an address block such as 10.0.0.0/8 ({exc})") \
+                    from None
+        return networks
 
     @model_validator(mode="after")
     def _port_range(self) -> "SipConfig":

@@ -128,17 +128,18 @@ class Baresip:
     as /hangup reach it over UDP through the cons module.
     """
 
-    def __init__(self, workdir: Path, wav: Path, target: str):
+    def __init__(self, workdir: Path, wav: Path, target: str, user: str = "caller", local_ip: str = "127.0.0.1"):
+        """`user` is the caller ID in its From; `local_ip` the address its SIP goes out from."""
         self.dir = workdir
         self.dir.mkdir(parents=True, exist_ok=True)
         self.records = self.dir / "records"
         self.records.mkdir(exist_ok=True)
         self.cons_port = free_udp_port()
         rtp = free_udp_port(even=True)
-        (self.dir / "accounts").write_text("<sip:caller@127.0.0.1>;regint=0\n")
+        (self.dir / "accounts").write_text(f"<sip:{user}@{local_ip}>;regint=0\n")
         (self.dir / "config").write_text("\n".join([
             "poll_method poll",
-            f"sip_listen 127.0.0.1:{free_udp_port()}",
+            f"sip_listen {local_ip}:{free_udp_port()}",
             f"rtp_ports {rtp}-{rtp + 9}",  # room for a second call: the transfer target
             f"audio_source aufile,{wav}",
             "audio_player aubridge,sink",

@@ -66,11 +66,13 @@ class EscalationService:
                 wait = self.first_retry_s
             self._wake.clear()
             try:  # idle, a slow heartbeat still flushes what another process may have stored
-                await asyncio.wait_for(self._wake.wait(), timeout=wait if left else self.max_retry_s)
-                await asyncio.sleep(self.first_retry_s)  # a live delivery just failed: its first retry
-                wait = self.first_retry_s
+                async with asyncio.timeout(wait if left else self.max_retry_s):  # wait_for can swallow a cancel
+                    await self._wake.wait()
             except TimeoutError:
                 wait = min(wait * 2, self.max_retry_s) if left else self.first_retry_s
+            else:
+                await asyncio.sleep(self.first_retry_s)  # a live delivery just failed: its first retry
+                wait = self.first_retry_s
 
     async def _flush(self) -> int:
         """Delivers what it can; returns how many events are still undelivered."""

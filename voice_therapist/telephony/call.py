@@ -11,6 +11,7 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -36,7 +37,16 @@ class CallSession(Protocol):
     async def aclose(self) -> None: ...
 
 
-SessionFactory = Callable[[str, Callable[[dict], None]], CallSession]  # (caller ID, emit) -> session
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling, as far as the network says."""
+
+    caller_id: str  # From or P-Asserted-Identity: anyone can write any number there
+    source_ip: str  # the INVITE's UDP source: what a trusted trunk is recognised by
+    call_number: int  # this call in the logs
+
+
+SessionFactory = Callable[[Caller, Callable[[dict], None]], CallSession]  # (caller, emit) -> session
 Requester = Callable[[Dialog, SipMessage], Awaitable[SipMessage]]  # sends in-dialog, returns the final response
 
 
@@ -70,7 +80,7 @@ class Call:
         self.session: CallSession | None = None
         self.transfer: TransferOffer | None = None
         self.transfer_outcome: TransferOutcome | None = None
-        self.digits: list[str] = []  # kept for a PIN step; never logged
+        self.digits: list[str] = []  # keys no session took; never logged
         self.sdp_session_id = secrets.randbelow(2**31)
         self.sdp_version = 1
         self.media_port = 0
@@ -88,9 +98,9 @@ class Call:
         self._bye_sent = False
 
     # --- life -------------------------------------------------------------------------------
-    def start(self, session_factory: SessionFactory, caller_id: str) -> None:
+    def start(self, session_factory: SessionFactory, caller_id: str, source_ip: str) -> None:
         """Create the session and start the media clock (at the 200 OK: the caller may talk before the ACK)."""
-        self.session = session_factory(caller_id, self._on_event)
+        self.session = session_factory(Caller(caller_id, source_ip, self.number), self._on_event)
         safety = getattr(self.session, "safety", None)
         number = safety.resources.get("transfer_number", "") if safety is not None else ""
         self.transfer = TransferOffer(number) if number else None  # the crisis line of the session's locale
@@ -160,9 +170,12 @@ class Call:
                         self.number, event.get("level"))
 
     def on_digit(self, digit: str) -> None:
-        if len(self.digits) < MAX_DIGITS:
-            self.digits.append(digit)
         log.debug("call %d: DTMF key pressed", self.number)
+        take_key = getattr(self.session, "on_digit", None)
+        if take_key is not None:  # a session taking a PIN: the keys are its alone, not kept here
+            take_key(digit)
+        elif len(self.digits) < MAX_DIGITS:
+            self.digits.append(digit)
 
     # --- transfer ---------------------------------------------------------------------------
     async def _offer_transfer(self) -> None:

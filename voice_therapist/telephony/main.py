@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 import os
@@ -11,7 +12,13 @@ import sys
 from collections.abc import Callable
 
 from ..config import Config
-from .call import CallSession
+from .call import Caller, CallSession
+from .caller_access import caller_access, callers_without_pin
+from .pin import pin_matches
+from .pin_entry import PinEntry
+from .pin_gate import PinGate
+from .pin_lines import PinLines, load_pin_lines
+from .pin_throttle import WINDOW_S, PinThrottle
 from .registration import Registration
 from .sip_message import SipMessageError
 from .sip_uri import parse_uri
@@ -21,44 +28,85 @@ log = logging.getLogger(__name__)
 ANONYMOUS = "anonymous"
 
 
-def caller_user(callers: dict[str, str], caller: str) -> str | None:
-    """The user a configured caller ID belongs to; punctuation in either is ignored (+1 555-0100 == +15550100)."""
-    def plain(number: str) -> str:
-        return "".join(ch for ch in number if ch.isalnum() or ch == "+")
-
-    wanted = plain(caller)
-    return next((user for number, user in callers.items() if wanted and plain(number) == wanted), None)
-
-
 class SessionMaker:
-    """A VoiceSession per call: a configured caller ID gets its user's memory, anyone else none at all."""
+    """A VoiceSession per call. A caller ID alone never opens memory (anyone can write any From):
+    a trusted trunk's caller gets theirs at once, a caller who may have a PIN starts anonymous
+    behind a PinGate, and everyone else is anonymous, with nothing kept."""
 
-    def __init__(self, cfg: Config, models, open_storage: Callable[[], object], escalations):
+    def __init__(self, cfg: Config, models, open_storage: Callable[[], object], lines: PinLines, escalations):
         self._cfg = cfg
         self._models = models
         self._open_storage = open_storage
+        self._lines = lines
         self._storage = None
         self._escalations = escalations  # the process's EscalationService: every call submits to it
+        self._rendered: dict[str, object] = {}  # the PIN lines' audio, rendered once per process
+        self._throttle = PinThrottle()
 
-    def __call__(self, caller: str, emit: Callable[[dict], None]) -> CallSession:
+    def __call__(self, caller: Caller, emit: Callable[[dict], None]) -> CallSession:
+        access = caller_access(self._cfg.sip, caller.caller_id, caller.source_ip)
+        if access.user is not None:
+            try:
+                session = self._with_memory(access.user, emit)
+                log.info("call %d: memory open (trusted trunk)", caller.call_number)
+                return session
+            except Exception as exc:  # a caller who may need help is never turned away for want of their memory
+                log.warning("call %d: the caller's memory is unavailable (%s); the call goes on without it",
+                            caller.call_number, type(exc).__name__)
+        if access.ask_pin:
+            check = functools.partial(self._check, caller.call_number, access.pin_user, access.pin_hash)
+            return PinGate(caller.call_number, self._open, access.pin_user, PinEntry(self._cfg.sip.pin_window_s),
+                           self._lines, self._render, check, emit)
+        return self._anonymous(emit)
+
+    def _open(self, user: str | None, emit: Callable[[dict], None]) -> CallSession:
+        return self._with_memory(user, emit) if user is not None else self._anonymous(emit)
+
+    def _with_memory(self, user: str, emit: Callable[[dict], None]) -> CallSession:
         from ..pipeline.session import VoiceSession
 
-        user = caller_user(self._cfg.sip.callers, caller)
-        if user is not None:
-            try:
-                if self._storage is None:
-                    self._storage = self._open_storage()
-                return VoiceSession(self._cfg, self._models, emit, escalations=self._escalations, user_id=user,
-                                    memory=self._storage)
-            except Exception as exc:  # a caller who may need help is never turned away for want of their memory
-                log.warning("a known caller's memory is unavailable (%s); the call goes on without it",
-                            type(exc).__name__)
+        if self._storage is None:
+            self._storage = self._open_storage()
+        return VoiceSession(self._cfg, self._models, emit, escalations=self._escalations, user_id=user,
+                            memory=self._storage)
+
+    def _anonymous(self, emit: Callable[[dict], None]) -> CallSession:
+        from ..pipeline.session import VoiceSession
+
         return VoiceSession(self._cfg, self._models, emit, escalations=self._escalations, user_id=ANONYMOUS,
                             memory=None)
+
+    async def _render(self, text: str):
+        if text not in self._rendered:
+            self._rendered[text] = await self._models.synthesize(text)
+        return self._rendered[text]
+
+    async def _check(self, call_number: int, user: str | None, pin_hash: str | None, entered: str) -> bool:
+        locked = user is not None and self._throttle.locked(user)
+        right = await asyncio.to_thread(pin_matches, entered, pin_hash)  # scrypt: ~65 ms, off the media loop
+        if not right and user is not None and self._throttle.wrong(user):
+            log.warning("call %d: too many wrong PINs for this caller ID in %d h; no PIN opens its memory for now",
+                        call_number, WINDOW_S // 3600)
+        if right and locked:
+            log.warning("call %d: the right PIN, but this caller ID is locked after wrong PINs; the call stays "
+                        "anonymous", call_number)
+        return right and not locked
 
     def close(self) -> None:
         if self._storage is not None and hasattr(self._storage, "close"):
             self._storage.close()
+
+
+def check_sip_setup(cfg: Config) -> PinLines:
+    """Before the models load: the PIN lines are readable, and callers only a trunk can open are pointed out."""
+    lines = load_pin_lines()
+    without_pin = callers_without_pin(cfg.sip)
+    if without_pin:  # counted, never named: a number in a log says who uses this service
+        log.warning("%d entr%s of sip.callers ha%s no pin_hash: memory opens for them only on calls from "
+                    "sip.trusted_trunks%s; `voice-therapist pin-hash` makes a hash", without_pin,
+                    "y" if without_pin == 1 else "ies", "s" if without_pin == 1 else "ve",
+                    "" if cfg.sip.trusted_trunks else " (none is set, so never)")
+    return lines
 
 
 def settings_from(args, cfg: Config) -> UaSettings:
@@ -69,13 +117,14 @@ def settings_from(args, cfg: Config) -> UaSettings:
                       contact_user=sip.username or "voice-therapist")
 
 
-async def run_sip(args, cfg: Config, models) -> int:
+async def run_sip(args, cfg: Config, models, lines: PinLines | None = None) -> int:
     from ..safety.escalation_service import escalation_service
 
+    lines = lines or check_sip_setup(cfg)
     storage = _outbox_storage(cfg)
     try:
         async with escalation_service(cfg, storage) as escalations:
-            return await _serve_calls(args, cfg, models, escalations, storage)
+            return await _serve_calls(args, cfg, models, lines, escalations, storage)
     finally:
         if storage is not None:
             storage.close()
@@ -92,12 +141,12 @@ def _outbox_storage(cfg: Config):
         return None
 
 
-async def _serve_calls(args, cfg: Config, models, escalations, storage) -> int:
+async def _serve_calls(args, cfg: Config, models, lines: PinLines, escalations, storage) -> int:
     from ..storage import open_storage
 
     settings = settings_from(args, cfg)
     sessions = SessionMaker(cfg, models, (lambda: storage) if storage is not None else (lambda: open_storage(cfg)),
-                            escalations)
+                            lines, escalations)
     agent = UserAgent(settings, sessions)
     try:
         host, port = await agent.start()

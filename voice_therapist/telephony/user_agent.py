@@ -55,7 +55,7 @@ def local_ip_for(peer_ip: str, bound_host: str) -> str:
 
 
 def caller_id(request: SipMessage) -> str:
-    """The caller's number or user name: P-Asserted-Identity from a trusted trunk, else From."""
+    """The caller's number or user name: P-Asserted-Identity, else From (both only as good as their source)."""
     for header in ("P-Asserted-Identity", "From"):
         value = request.get(header)
         if value:
@@ -243,7 +243,7 @@ class UserAgent(asyncio.DatagramProtocol):
         else:  # no offer in the INVITE: ours goes in the 200 OK, the answer comes in the ACK
             body = build_offer(local_ip, port, call.sdp_session_id, call.sdp_version)
         try:
-            call.start(self._session_factory, caller_id(request))
+            call.start(self._session_factory, caller_id(request), address[0])
         except Exception as exc:
             log.error("call %d: the session could not start: %s", call.number, type(exc).__name__, exc_info=exc)
             self._respond_reliably(request.call_id, cseq, request, address, 500, "Server Internal Error", tag)
