@@ -83,9 +83,18 @@ def risk_answer(text: str) -> str | None:
     return "yes" if _AFFIRMATION.search(opening) or _DETAIL.search(lowered) else None
 
 
+# A "yeah" that goes on to describe the body ("Yeah, my heart's going like crazy") may answer how
+# they feel rather than the question: asked again gently (watch), not taken as a disclosure.
+_BODY = re.compile(r"\b(?:heart|chest|breath\w*|breathing|shak\w*|trembl\w*|sweat\w*|stomach|tummy|dizzy|light-?headed|"
+                   r"headache|hands|legs|pounding|racing|going like crazy|tight|tense|panic\w*|anxious|nervous|jittery)\b")
+
+
 def answered_level(assistant_text: str, answer: str) -> str | None:
     """The level a short "yes" to the assistant's risk question discloses, else None."""
     if not assistant_text or len(answer.split()) > MAX_ANSWER_WORDS:
         return None
     level = asked_level(assistant_text)
-    return level if level is not None and risk_answer(answer) == "yes" else None
+    if level is None or risk_answer(answer) != "yes":
+        return None
+    lowered = answer.lower().replace("’", "'")
+    return "watch" if _BODY.search(lowered) and not _DETAIL.search(lowered) else level
