@@ -87,7 +87,7 @@ def _talk(detector, lines):
 def test_repeated_hopelessness_builds_up_to_asking_directly():
     detector = CrisisDetector()
     last = _talk(detector, ["I feel hopeless.", "I am a burden to everyone.", "There is no point in anything anymore."])
-    assert last.session_level == "passive" and "build_up" in last.risk.reasons
+    assert last.session_level == "passive" and any(e.layer == "build_up" for e in last.risk.evidence)
 
 
 def test_one_hopeless_statement_carried_by_context_does_not_build_up():
