@@ -12,8 +12,8 @@ same embedding: one kind), and the tuned layer.
 | a frame: a past that is over, a joke, someone else's overdose or words | learned layers: at most `watch` |
 | the tuned layer sure of `none` (SURE_NONE, read whole) | other learned layers: nothing; the lexicon's passive/active: `watch` |
 | a learned claim seconded by another kind (below) | its own level |
-| a learned claim only its own kind supports (nearest exemplar clearly nearer than any ordinary line; linear with only the nearest exemplar behind it) | at most `passive` |
-| the n-gram model alone, a risk exemplar nearest | at most `watch` |
+| a learned claim only its own kind supports (nearest exemplar clearly nearer than any ordinary line; linear with only the nearest exemplar behind it) | at most `active`: asked directly, no page |
+| the n-gram model alone, a risk exemplar nearest | `watch`, whatever it names |
 | learned evidence alone at plan/imminent, unless two kinds each claim `active` or more and the nearest exemplar is a risk line | `active`: asked directly, no page |
 
 Seconding: the n-gram model claims at NGRAM_CLAIM and "leans" below it; the nearest exemplar
@@ -39,7 +39,7 @@ CAPPING_FRAMES = ("past_over", "joke", "someone_else")
 NGRAM_CLAIM = 0.6  # the n-gram posterior that makes a claim
 CLEAR_MARGIN = 0.08  # the nearest risk exemplar this much nearer than any ordinary line stands on its own
 SURE_NONE = 0.98  # the tuned layer this sure of `none` vetoes the topic-reading layers (no risk line lost at 0.98; 3 at 0.95)
-ONE_KIND_CAP = "passive"  # the most one kind of learned evidence may raise: a gentle direct question
+ONE_KIND_CAP = "active"  # the most one kind of learned evidence may raise: asked directly, never a page
 NGRAM_ALONE_CAP = "watch"  # alone the n-gram model flagged 2.4% of ordinary talk: a check-in at most
 
 
@@ -87,7 +87,7 @@ def _learned_claims(layers: dict[str, list[Evidence]], words: list[Evidence]) ->
     if ngram_claims and words:
         claims.append(Counted(ngram, ngram.level, "n-gram model seconded by words", said))
     elif ngram_claims and (nearer or not semantic):  # without the semantic layer (tests), nothing says no
-        claims.append(Counted(ngram, _capped(ngram.level, NGRAM_ALONE_CAP), "n-gram model alone",
+        claims.append(Counted(ngram, NGRAM_ALONE_CAP, "n-gram model alone",  # harm_others and abuse too
                               (risk_near,) if risk_near else ()))
     if nearer and ngram_claims and ngram.level not in SEPARATE and risk_near.level not in SEPARATE:
         claims.append(Counted(risk_near, risk_near.level, "nearest exemplar seconded by the n-gram model", (ngram,)))

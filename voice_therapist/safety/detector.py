@@ -135,9 +135,10 @@ class CrisisDetector:
         score = 0.0 if reported == "none" else max(
             (s for lvl, s in strengths if lvl == reported), default=max((s for _, s in strengths), default=0.0))
         because = [*decision.because, *decision.notes]
-        rule = next((c.rule for c in decision.counted if c.level == decision.level), "")
-        if rule and decision.level != "none":  # the table's row that decided this utterance's own level
-            because.append(Evidence("combine", decision.level, 1.0, rule))
+        for level in [lvl for lvl in dict.fromkeys([decision.level, *decision.separate]) if lvl != "none"]:
+            # the table's row that decided this utterance's own level on each path
+            rule = next(c.rule for c in decision.counted if c.level == level)
+            because.append(Evidence("combine", level, 1.0, rule))
         because += [*context, *([build_up] if build_up else [])]
         risk = Risk(level=reported, reasons=tuple(str(e) for e in because), evidence=tuple(because))
         return Assessment(risk, session_level, raised, text, own_watch, round(score, 3), reading)
