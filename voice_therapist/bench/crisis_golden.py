@@ -74,6 +74,12 @@ CONVERSATIONS = [
     (["I've got the pills here."], "", "I'm going to take them all after this call."),
     (["My boss will kill me when she sees the report."], "", "Anyway, the weekend was nice."),
     ([], "Is there anything you could use to hurt yourself at home?", "Yes, there are pills in the cupboard."),
+    # The safety plan's own means question, answered with a means and with a plan in words.
+    ([], "The first thing that helps most is making your surroundings safer, right now. Is there anything you could use "
+         "to hurt yourself that you could put away, give to someone, or get out of the house?",
+     "My dad's rifle is in the shed, I could ask my brother to take it."),
+    ([], "Is there anything you could use to hurt yourself that you could put away, give to someone, or get out of the "
+         "house?", "There's the pills, but I'm taking them all tonight once everyone's asleep."),
 ]
 
 

@@ -7,18 +7,19 @@ before, how often) is conversation.py's.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from .combine import Decision, combine
+from .combine import FRAME_CAPS, Decision, combine
 from .evidence import Evidence
 from .lexicon import read
-from .risk_answers import answered_level
+from .risk_answers import answered_level, asked_about_means
 
+# An answer to the means question that names a time or an intent is a disclosure, not the plan's answer.
+INTENT = re.compile(r"\b(?:tonight|tomorrow|today|now|soon|later|this (?:week|weekend)|going to|gonna|about to|taking|"
+                    r"ready|plan\w*|decided|want to|wanna|use (?:it|them) on|when everyone|once everyone)\b")
 LINEAR_MIN_WORDS = 6  # shorter, it was sure of nearly anything: "Hi, it's me again." at imminent, 0.99
 MODEL_MIN_WORDS = 4  # under this the n-gram and tuned layers have too little to go on ("Hello." was flagged)
-# What a frame leaves the learned layers (combine.py): silenced, or capped at a gentle question.
-FRAME_LEVEL = {"figure_of_speech": "none", "denial": "none", "harmless_frame": "none", "someone_else": "watch",
-               "past_over": "watch", "joke": "watch"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def lexicon_evidence(text: str, layer: str = "lexicon") -> list[Evidence]:
     """The lexicon's hits (with their pattern ids) and the frames it found."""
     reading = read(text)
     return ([Evidence(layer, hit.level, 1.0, hit.id) for hit in reading.hits]
-            + [Evidence("frame", FRAME_LEVEL[name], 1.0, name) for name in reading.frames])
+            + [Evidence("frame", FRAME_CAPS[name] or "none", 1.0, name) for name in reading.frames])
 
 
 class UtteranceClassifier:
@@ -68,6 +69,8 @@ class UtteranceClassifier:
                 found.append(Evidence("tuned", tuned.level, tuned.probability))
             # Only what it read whole may veto: cut at 64 tokens, a long post's risk may lie past the cut.
             found.append(Evidence("tuned", "none", tuned.none, "read whole" if tuned.whole else "cut short"))
+        if asked_about_means(asked) and not INTENT.search(text.lower()):
+            found.append(Evidence("frame", FRAME_CAPS["means_question"], 1.0, "means_question"))
         answered = answered_level(asked, text)
         if answered is not None:
             found.append(Evidence("answer", answered, 1.0, "yes to a question about risk"))

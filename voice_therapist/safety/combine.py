@@ -10,6 +10,7 @@ same embedding: one kind), and the tuned layer.
 | words | their own level |
 | a frame, no words of risk left: figure of speech, suicide as a topic, a denial | learned layers: nothing |
 | a frame: a past that is over, a joke, someone else's overdose or words | learned layers: at most `watch` |
+| an answer to the safety plan's means question | learned layers: at most `active` |
 | the tuned layer sure of `none` (SURE_NONE, read whole) | other learned layers: nothing; the lexicon's passive/active: `watch` |
 | a learned claim seconded by another kind (below) | its own level |
 | a learned claim only its own kind supports (nearest exemplar clearly nearer than any ordinary line; linear with only the nearest exemplar behind it) | at most `active`: asked directly, no page |
@@ -34,8 +35,15 @@ from .evidence import Evidence
 from .levels import LEVELS, SEPARATE, rank
 
 WORDS = ("lexicon", "answer")
-SILENCING_FRAMES = ("figure_of_speech", "denial")  # a work or story frame only takes words out of the lexicon's reach
-CAPPING_FRAMES = ("past_over", "joke", "someone_else")
+# What each frame the lexicon or the question reports leaves the learned layers: "none" silences
+# them (when no words of risk remain), a level caps them, None leaves them be.
+FRAME_CAPS = {
+    "figure_of_speech": "none", "denial": "none",
+    "past_over": "watch", "joke": "watch", "someone_else": "watch",
+    # The safety plan's means question puts pills and ropes in any answer: no page on the learned layers' word.
+    "means_question": "active",
+    "harmless_frame": None,  # work or a story: only the lexicon's words are taken out (silencing lost 5 read-set risk lines)
+}
 NGRAM_CLAIM = 0.6  # the n-gram posterior that makes a claim
 CLEAR_MARGIN = 0.08  # the nearest risk exemplar this much nearer than any ordinary line stands on its own
 SURE_NONE = 0.98  # the tuned layer this sure of `none` vetoes the topic-reading layers (no risk line lost at 0.98; 3 at 0.95)
@@ -128,21 +136,21 @@ def combine(evidence: list[Evidence] | tuple[Evidence, ...]) -> Decision:
     for item in evidence:
         layers.setdefault(item.layer, []).append(item)
     words = [e for layer in WORDS for e in layers.get(layer, []) if e.level != "none"]
-    frames = {e.ref for e in layers.get("frame", [])}
+    caps = [FRAME_CAPS[e.ref] for e in layers.get("frame", []) if FRAME_CAPS.get(e.ref) is not None]
     vetoed = any(e.level == "none" and e.score >= SURE_NONE and e.ref == "read whole" for e in layers.get("tuned", []))
 
     counted = [Counted(e, "watch", "explicit words, asked gently: the tuned layer is sure of none")
                if vetoed and e.layer == "lexicon" and e.level in ("passive", "active") else Counted(e, e.level, "explicit words")
                for e in words]
-    silenced = bool(frames & set(SILENCING_FRAMES)) and not words
-    cap = "watch" if frames & set(CAPPING_FRAMES) else None
+    silenced = "none" in caps and not words
+    cap = min((c for c in caps if c != "none"), key=rank, default=None)
     heard = [] if silenced else _learned_claims(layers, words)
     claims = [c for c in heard if c.evidence.layer == "tuned" or c.level in SEPARATE] if vetoed else heard
-    if cap is None and not words and not _may_page(claims, layers):
-        cap = "active"
+    why = "capped by a frame"
+    if (cap is None or rank(cap) > rank("active")) and not words and not _may_page(claims, layers):
+        cap, why = "active", "no page on learned evidence without two kinds at active"
     for claim in claims:
         if cap is not None and claim.level not in SEPARATE and rank(claim.level) > rank(cap):
-            why = "capped by a frame" if cap == "watch" else "no page on learned evidence without two kinds at active"
             claim = Counted(claim.evidence, cap, f"{claim.rule}, {why}", claim.seconded_by)
         counted.append(claim)
 

@@ -48,6 +48,9 @@ PATTERNS: dict[str, list[str]] = {
         r"(?!.*\b(?:stuck in traffic|in traffic|traffic jam|on the bus|in the car|running late|minutes late)\b)",
         r"\b(?:kill|end|off) (?:my ?self|my life|it)\b(?! with\b).*\b(?:right now|tonight|" + _NOT_SETTLED + r"now)\b",
         r"\b(?:about to|going to|gonna) (?:take|swallow) (?:them|the pills|it all|all of them)\b",
+        r"\b(?:i'?m|i am) (?:taking|swallowing|necking|downing) (?:them|the (?:pills|tablets|lot)|it) all (?:tonight|now|today|"
+        r"right now)\b|\b(?:i'?m|i am) (?:taking|swallowing|necking|downing) (?:all of them|the lot|every (?:one|pill|tablet)) "
+        r"(?:tonight|now|today|right now)\b",
         r"\b(?:pills|tablets|knife|rope|gun) (?:is |are )?(?:in (?:my|front of me)|right here|counted out)\b.*\b(?:now|about to|going to)\b",
         r"\b(?:at|on) the (?:station|platform|tracks|bridge|roof|ledge)\b.*\b(?:going to|gonna|about to) (?:step|jump)\b",
         rf"\b(?:going to|gonna|about to|ready to) (?:(?:kill|shoot|hang|drown|gas) {SELF}|end (?:it|my life)|jump|take "

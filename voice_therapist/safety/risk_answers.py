@@ -71,6 +71,19 @@ def asked_level(assistant_text: str) -> str | None:
     return max(found, key=rank, default=None)
 
 
+# The safety plan's means step ("Is there anything you could use to hurt yourself that you could put away?").
+_MEANS_QUESTION = re.compile(r"\b(?:anything|something|what) (?:you could use|that could be used|you might use) to (?:hurt|harm)"
+                             r"|\b(?:put (?:it |them )?away|give (?:it |them )?to someone|out of the house|make (?:things|your "
+                             r"(?:home|surroundings)) safer)\b")
+
+
+def asked_about_means(assistant_text: str) -> bool:
+    """The assistant's last question was the safety plan's question about means to put away."""
+    sentences = [s.lower().replace("’", "'") for s in _SENTENCE_END.split(assistant_text.strip()) if s.strip()]
+    asked = [sentence for sentence in sentences if sentence.rstrip().endswith("?")]
+    return bool(asked) and bool(_MEANS_QUESTION.search(asked[-1]))
+
+
 def risk_answer(text: str) -> str | None:
     """"yes", "no", or None (no answer: a question back, or something else)."""
     lowered = text.lower().replace("’", "'").strip()
