@@ -346,7 +346,7 @@ PATTERNS: dict[str, list[str]] = {
         rf"^(?!.*\b(?:(?:my |the |his |her |our )?{PEOPLE}|(?:this|that|the) (?!pills|tablets|rope|gun|drop|fall)[\w']+|it|"
         rf"that)(?:'ll| will|'s gonna| is gonna|'s going to| is going to| are going to|'re gonna) kill me\b)"
         rf".*?\b(?=kill){NOT_THREATENED}kill(?:ing)? me\b",
-        rf"\b(?:kill(?:ing)? my ?self|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|suicid\w*|"
+        r"\b(?:kill(?:ing)? my ?self|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|suicid\w*|"
         r"suicide all)\b",
         r"\b(?:tak(?:e|ing)|remov(?:e|ing)|get(?:ting)?) my ?self (?:out of|from) (?:the picture|the equation|this world|"
         r"everyone's lives?|existence)\b",
