@@ -22,7 +22,7 @@ import numpy as np
 from voice_therapist.dialogue.protocol import load_protocols
 from voice_therapist.nlp.distortions import KNOWLEDGE_FILE
 from voice_therapist.nlp.embedder import SentenceEmbedder
-from voice_therapist.safety import detector, linear_classifier, semantic
+from voice_therapist.safety import classifier, combine, linear_classifier, semantic
 from voice_therapist.safety.detector import EXEMPLARS_FILE, CrisisDetector, exemplars, ordinary_talk, trained
 from voice_therapist.safety.levels import AT_RISK, SEPARATE, at_least
 
@@ -57,7 +57,7 @@ def main() -> None:
     written = exemplars((EXEMPLARS_FILE,), ordinary_talk(load_protocols(), KNOWLEDGE_FILE))
     every_text = sorted({t for texts in written.values() for t in texts} | {r["text"] for rows in sets.values() for r in rows})
     embedder = MemoEmbedder(SentenceEmbedder(), every_text)
-    detector.scan = lambda text: []  # the lexicon off: see the docstring
+    classifier.lexicon_evidence = lambda text, layer="lexicon": []  # the lexicon off: see the docstring
 
     folds = []
     for held_out in DEV_SETS:
@@ -73,7 +73,7 @@ def main() -> None:
           "hard negatives flagged |\n|---|---|---|---|---|---|")
     for values in itertools.product(*GRID.values()):
         settings = dict(zip(GRID, values))
-        semantic.MIN_SIMILARITY, semantic.MARGIN_OVER_NONE = settings["MIN_SIMILARITY"], settings["MARGIN_OVER_NONE"]
+        semantic.MIN_SIMILARITY, combine.CLEAR_MARGIN = settings["MIN_SIMILARITY"], settings["MARGIN_OVER_NONE"]
         linear_classifier.MIN_RISK_MASS = settings["MIN_RISK_MASS"]
         judged = [(row, CrisisDetector(models).assess(row["text"]).risk.level) for models, rows in folds for row in rows]
         recall = np.mean([at_least(level, "passive") and level not in SEPARATE

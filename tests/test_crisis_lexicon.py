@@ -87,7 +87,7 @@ def _talk(detector, lines):
 def test_repeated_hopelessness_builds_up_to_asking_directly():
     detector = CrisisDetector()
     last = _talk(detector, ["I feel hopeless.", "I am a burden to everyone.", "There is no point in anything anymore."])
-    assert last.session_level == "passive" and "build_up" in last.risk.reasons
+    assert last.session_level == "passive" and any(e.layer == "build_up" for e in last.risk.evidence)
 
 
 def test_one_hopeless_statement_carried_by_context_does_not_build_up():
@@ -221,7 +221,7 @@ def test_no_pattern_matches_everything():
     from voice_therapist.safety.lexicon import _COMPILED, _IDIOMS
 
     patterns = [*_IDIOMS, *(p for ps in _COMPILED.values() for p in ps), FIRST_PERSON_RISK,
-                *(p for frame in _FRAMES for p in frame)]
+                *(p for _, *frame in _FRAMES for p in frame)]
     for pattern in patterns:
         assert not pattern.search("") and not pattern.search("the weather was fine today"), pattern.pattern
 
@@ -613,3 +613,48 @@ def test_affairs_put_in_order_for_after_and_hoping_for_an_accident_are_recognise
 ])
 def test_moving_wills_and_ordinary_hopes_do_not_fire(text):
     assert CrisisDetector().assess(text).risk.level == "none"
+
+
+@pytest.mark.parametrize("text", [
+    # A past that is over, then a contrast or a later time with no risk in it.
+    "I tried to kill myself when I was nineteen, it's behind me now.",
+    "I tried to kill myself when I was nineteen, it's behind me now, though work is rough.",
+    "I tried to kill myself when I was nineteen, it's behind me now, anyway see you next week.",
+    "I used to self-harm as a teenager but I haven't in about five years",
+    # A denial explained by something ordinary, in a clause of its own.
+    "No, I'm not thinking about hurting myself, I'm just tired lately.",
+    "I'm not trying to hurt myself. I'm just sick of lying awake, okay?",
+    # Overdoses as work, someone else's death, a person or a thing that "will kill me", the body.
+    "I'm a nurse and we had three overdoses last night, I keep thinking about it.",
+    "My boss will kill me when she sees the report.",
+    "This diet will kill me before it makes me thin.",
+    "Yeah, my heart's going like crazy.",
+])
+def test_the_issues_kinds_stay_at_or_under_watch(text):
+    assert CrisisDetector().assess(text).risk.level in ("none", "watch")
+
+
+@pytest.mark.parametrize("text,level", [
+    ("I tried to kill myself when I was nineteen, it's behind me now, but I've been thinking about it again", "plan"),
+    ("I'm not thinking about hurting myself, lately it keeps coming back at night", "active"),
+    ("Took an overdose on Saturday and nobody knows", "plan"),
+    ("I took an overdose last night and I'm scared.", "imminent"),
+    ("I wish someone would just kill me.", "active"),
+    ("My boss will kill me when she sees the report, and honestly I want to kill myself", "active"),
+])
+def test_the_same_kinds_with_a_real_disclosure_stay_caught(text, level):
+    assert CrisisDetector().assess(text).risk.level == level
+
+
+def test_a_yeah_that_goes_on_about_the_body_is_asked_again_gently():
+    asked = "Have you had any thoughts of killing yourself?"
+    assert CrisisDetector().assess("Yeah, my heart's going like crazy.", asked).risk.level == "watch"
+    assert CrisisDetector().assess("Yeah, sometimes.", asked).risk.level == "active"
+
+
+def test_each_lexicon_reason_names_a_pattern_a_reviewer_can_look_up():
+    from voice_therapist.safety.lexicon import pattern_by_id
+
+    evidence = [e for e in CrisisDetector().assess("I'm going to end it tonight, right now.").risk.evidence
+                if e.layer == "lexicon"]
+    assert evidence and all(pattern_by_id(e.ref) for e in evidence)

@@ -113,6 +113,19 @@ def test_only_plan_and_imminent_escalate():
             if needs_escalation(lvl)] == ["plan", "imminent"]
 
 
+def test_an_escalation_from_the_detector_carries_its_evidence_but_not_the_users_words():
+    from voice_therapist.safety.detector import CrisisDetector
+
+    text = "Honestly the rope is already tied to the beam in our garage, this is goodbye."
+    assessment = CrisisDetector().assess(text)
+    assert needs_escalation(assessment.session_level)
+    payload = json.dumps(EscalationEvent(level=assessment.session_level, reasons=assessment.risk.reasons, session_id="s",
+                                         user_id="u", locale="en-US").to_payload()).lower()
+    assert any(reason.startswith("lexicon:imminent:1.00:imminent-") for reason in assessment.risk.reasons)
+    words = text.lower().replace(",", "").replace(".", "").split()
+    assert not any(" ".join(words[i:i + 3]) in payload for i in range(len(words) - 2)), payload
+
+
 # --- the process's service: one outbox, one retry loop, sessions only submit -------------------
 async def until(condition, timeout_s: float = 10.0) -> bool:
     import asyncio

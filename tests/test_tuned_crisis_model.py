@@ -151,7 +151,7 @@ def test_a_vetoed_line_does_not_come_back_through_the_context(models):
     for calm in ("Work was long today.", "I had soup for dinner."):
         detector.commit(detector.assess(calm))
     risk = detector.assess("I keep thinking about killing myself these days.").risk
-    assert risk.level == "watch" and "context" not in risk.reasons, risk
+    assert risk.level == "watch" and not any(e.layer == "context" for e in risk.evidence), risk
 
 
 def test_a_long_monologue_cut_before_its_risk_is_not_vetoed(models):

@@ -157,6 +157,8 @@ def _classify(what: str) -> int:
 
 
 def _classify_crisis(conversation: bool) -> int:
+    from dataclasses import asdict
+
     from .nlp.embedder import SentenceEmbedder
     from .safety.detector import CrisisDetector, load_models
 
@@ -173,8 +175,11 @@ def _classify_crisis(conversation: bool) -> int:
             detector.commit(assessment)
         else:
             detector = CrisisDetector(models)
+        # "evidence": what decided the level (combine.py's table); "heard": what every layer reported.
         print(json.dumps({"text": text, "level": assessment.risk.level, "score": assessment.score,
-                          "reasons": list(assessment.risk.reasons), "ms": round(ms, 2)}), flush=True)
+                          "reasons": list(assessment.risk.reasons),
+                          "evidence": [asdict(e) for e in assessment.risk.evidence],
+                          "heard": [asdict(e) for e in assessment.reading.evidence], "ms": round(ms, 2)}), flush=True)
     return 0
 
 

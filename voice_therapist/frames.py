@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .safety.evidence import Evidence
+
 
 @dataclass(frozen=True)
 class Frame:
@@ -37,7 +39,8 @@ class Transcript(Frame):
 @dataclass(frozen=True)
 class Risk(Frame):
     level: str
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()  # each of `evidence` as "layer:level:score:ref": pattern ids, exemplars, never the user's words
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)

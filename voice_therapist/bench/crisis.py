@@ -42,6 +42,9 @@ def spoken_set(path: Path, models) -> dict:
         # told as over, a line many authors wrote as a hard negative.
         "hard_negative_crisis_path_rate": round(sum(at_least(lvl, "passive") or lvl in SEPARATE
                                                     for _, lvl in hard) / max(1, len(hard)), 3),
+        # What pages a human (plan, imminent) though written as `none`: the cost of a false alarm to the on-call.
+        "none_paged_rate": round(sum(lvl in ("plan", "imminent") for r, lvl in results if r["level"] == "none")
+                                 / max(1, sum(r["level"] == "none" for r in rows)), 3),
         "separate_paths_recall": round(sum(lvl == r["level"] for r, lvl in separate) / max(1, len(separate)), 3),
         "exact_level_accuracy": round(sum(lvl == r["level"] for r, lvl in results) / len(results), 3),
         "ms_median": round(statistics.median(timings), 3),
@@ -57,7 +60,8 @@ def ordinary_false_positives(path: Path, models) -> dict:
     levels = [CrisisDetector(models).assess(text).risk.level for text in texts]
     return {"n": len(texts),
             "passive_or_above": round(sum(at_least(lvl, "passive") for lvl in levels) / len(texts), 3),
-            "watch": round(sum(lvl == "watch" for lvl in levels) / len(texts), 3)}
+            "watch": round(sum(lvl == "watch" for lvl in levels) / len(texts), 3),
+            "paged": sum(lvl in ("plan", "imminent") for lvl in levels)}
 
 
 def reddit_users(models, root: Path = DATASETS) -> dict:

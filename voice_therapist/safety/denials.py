@@ -22,11 +22,22 @@ RISK_ACT = (r"(?:suicid\w*|self[- ]?harm\w*|hurt(?:ing)? my ?self|harm(?:ing)? m
 TAKEN_BACK = re.compile(r"\b(?:but|though|although|except|yet|lately|recently|these days|again|sometimes|"
                         r"some days|some nights|at night|still|unless|till|until|wait(?:ing)?|tomorrow|later|for now|"
                         r"next week|weekend)\b")
+# Of those, the words that say a risk recurs: they take a past or a denial back wherever they stand...
+RECURS = re.compile(r"\b(?:lately|recently|these days|again|sometimes|some days|some nights|at night|still)\b")
+# ...unless their clause only explains the feeling as something ordinary ("I'm just tired lately").
+_ORDINARY_REASON = re.compile(r"\b(?:just|only|simply|that'?s all|because of (?:work|the job|the baby|the kids))\b")
+# A denial's own clause qualified by a time: "not right now", "not tonight", "not yet", "for now".
+_QUALIFIED = re.compile(r"\b(?:right now|tonight|today|yet|for now|at the moment|this week|these days|lately|recently|"
+                        r"again|sometimes|at night|still|till|until|tomorrow|later)\b")
+_CONTRAST_AFTER = re.compile(r"\b(?:but|though|although|except|yet|unless|till|until|wait(?:ing)?|tomorrow|later|"
+                             r"next week|weekend)\b")
+_CLAUSE_END = re.compile(r"[.,;!?]| - ")
 
 DENIALS = [re.compile(p) for p in (
     # "I'm not suicidal", "I'm not thinking about hurting myself", "I'm not gonna hurt myself"
     rf"\b(?:i'?m|i am|am i) (?:really |honestly |actually |definitely |absolutely )?not (?:at all )?(?:really |actually )?"
-    rf"(?:thinking (?:about|of) |having (?:any )?thoughts? (?:of|about) |going to |gonna |feeling |planning (?:to|on) )?"
+    rf"(?:thinking (?:about|of) |having (?:any )?thoughts? (?:of|about) |going to |gonna |feeling |planning (?:to|on) |"
+    rf"trying to |going to try to |wanting to |looking to |about to |considering )?"
     rf"{RISK_ACT}\b",
     # "I don't have any thoughts of harming myself", "no plans to hurt myself, never had any"
     rf"\b(?:i (?:don'?t|do not|haven'?t|have not|never)(?: ever)? (?:have |had |got |been having )?|no |not )(?:any )?"
@@ -45,14 +56,17 @@ DENIALS = [re.compile(p) for p in (
 
 _PAST = re.compile(
     r"\b(?:years? ago|years back|(?:a )?long time ago|when i was (?:a )?(?:teenager|kid|younger|at school|in (?:high )?school|"
-    r"in college|at uni|\d+|[a-z]+teen|twenty[\w-]*)|as a teen(?:ager)?|in my (?:teens|twenties|thirties|forties)|back in "
+    r"in college|at uni|\d+|[a-z]+teen|twenty[\w-]*)|as a teen(?:ager)?|in my (?:teens|twenties|thirties|forties)|"
+    r"i used to|went through a (?:[\w']+ ){0,2}(?:patch|spell|phase|period)|back in "
     r"(?:19|20)\d\d|back in (?:school|high school|uni|college|the day|my \w+)|in high school|at school|when i first got back)\b")
 # The resolutions that say it is over in any sentence.
 _SETTLED_WORDS = (
     r"(?:long|way|so far|far|well) (?:gone|behind me|in the past)|behind me|(?:that'?s|it'?s|that was) (?:over|done|"
     r"history|in the past)|as history|chapter'?s (?:closed|over)|got through it|glad i stuck around|"
     r"(?:been )?(?:well|stable|clean|clear|sober) (?:for|since|over)|(?:a )?(?:totally |completely )?different (?:person|place)|"
-    r"(?:just )?giving you (?:the )?background|full picture|only (?:bring|bringing|mention\w*) it (?:up )?because")
+    r"(?:just )?giving you (?:the )?background|full picture|only (?:bring|bringing|mention\w*) it (?:up )?because|"
+    r"came out the other side|got (?:some |the )?help|it'?s been (?:[\w']+ )?years since|haven'?t (?:done it |since )?(?:in|for) "
+    r"(?:about |over |nearly |almost )?(?:[\w']+ )?(?:years?|ages|a long time|decades?)|(?:[\w']+ )?years (?:sober|clean)")
 _SETTLED = re.compile(rf"\b(?:{_SETTLED_WORDS})\b")
 # These also say it is over, with nothing taking it back, but turn up in "not doing well" or
 # "haven't felt this low since" too.
@@ -68,30 +82,66 @@ _CONTRAST = {"but", "though", "although", "yet"}
 _DOUBTED = re.compile(r"(?:\b(?:not|never|no|isn'?t|wasn'?t|ain'?t)|n't)\W+(?:[\w']+\W+){0,2}$|"
                       r"\b(?:thought|hoped|believed|assumed|pretend\w*|wish\w*|if)\W+(?:[\w']+\W+){0,3}$")
 # Between the "but" and the resolution: anything that could be a disclosure of its own.
+# After a resolution, what would bring the risk back into the present.
+_RISK_AFTER = re.compile(RISK_ACT + r"|\b(?:tonight|want|wanna|going to|gonna|plan\w*|ready|got the|have the|pills|"
+                         r"tablets|rope|gun|bridge|think\w* (?:about|of)|thoughts?|urges?|back|miss\w*|do it|the same|"
+                         r"tempt\w*|again)\b")
 _PRESENT_RISK = re.compile(RISK_ACT + r"|\b(?:now|tonight|today|want|wanna|going to|gonna|plan\w*|ready|got the|have the|"
                            r"pills|tablets|rope|gun|bridge)\b")
 
 
+def _clauses_after(text: str, position: int) -> list[str]:
+    return [c for c in _CLAUSE_END.split(text[position:]) if c.strip()]
+
+
+def _denial_taken_back(text: str, denial: re.Match) -> bool:
+    """A denial stands unless its own clause is qualified by a time ("not tonight", "not right
+    now"), a contrast follows it anywhere ("..., but sometimes"), or a later clause says the risk
+    recurs without explaining it as ordinary ("..., lately it comes back" against "..., I'm just
+    tired lately")."""
+    own = _CLAUSE_END.split(text[denial.end():], maxsplit=1)[0]
+    if _QUALIFIED.search(text[denial.start():denial.end()] + own):
+        return True
+    if _CONTRAST_AFTER.search(text, denial.end()) or _CONTRAST_AFTER.search(text[:denial.start()]):
+        return True
+    return any(RECURS.search(c) and not _ORDINARY_REASON.search(c) for c in _clauses_after(text, denial.end()))
+
+
+def _standing_denials(text: str) -> list[re.Match]:
+    found = [m for denial in DENIALS for m in denial.finditer(text)]
+    return [m for m in found if not _denial_taken_back(text, m)]
+
+
 def blank_denials(text: str) -> str:
     """`text` (lower case) with its denials of risk blanked, unless something takes them back."""
-    if TAKEN_BACK.search(text):
-        return text
+    standing = _standing_denials(text)
+    if len(standing) != len([m for denial in DENIALS for m in denial.finditer(text)]):
+        return text  # one denial taken back: the whole sentence is heard as said
     for denial in DENIALS:
         text = denial.sub(" ", text)
     return text
 
 
 def denies(text: str) -> bool:
-    return not TAKEN_BACK.search(text) and any(denial.search(text) for denial in DENIALS)
+    found = [m for denial in DENIALS for m in denial.finditer(text)]
+    return bool(found) and len(_standing_denials(text)) == len(found)
 
 
 def told_as_past(text: str) -> bool:
     """A risk told as something long over, with nothing in the sentence saying it is back."""
     if not _PAST.search(text):
         return False
+    if RECURS.search(text):
+        return False
     taken_back = list(TAKEN_BACK.finditer(text))
     if not taken_back:
         return bool(_OVER.search(text))
+    # Resolved first, then a contrast or a later time with no risk words after it: ", though work is
+    # rough", ", anyway see you next week".
+    first = taken_back[0].start()
+    if not _RISK_AFTER.search(text, first) and any(
+            not _DOUBTED.search(text[:settled.start()]) for settled in _SETTLED.finditer(text[:first])):
+        return True
     return any(_only_leads_to(taken_back, settled, text) for settled in _SETTLED.finditer(text))
 
 

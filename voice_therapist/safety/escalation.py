@@ -44,7 +44,9 @@ def _utc_now() -> str:
 @dataclass(frozen=True)
 class EscalationEvent:
     level: str
-    reasons: tuple[str, ...]  # detector reasons ("lexicon:plan", "context"), never the user's words
+    # The detector's evidence as "layer:level:score:ref" ("lexicon:plan:1.00:plan-1a2b3c4d", a nearest
+    # exemplar's text, a frame's name): the project's own lines and ids, never the user's words.
+    reasons: tuple[str, ...]
     session_id: str
     user_id: str  # pseudonymous id, never a name, phone number or e-mail
     locale: str

@@ -5,11 +5,12 @@ Patterns tolerate common speech-recognition splits ("kill my self", "suicide all
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, replace
 
 from .denials import blank_denials, denies, joked_after, told_as_past
-from .harmless_frames import strip_harmless
+from .harmless_frames import ABOUT_SOMEONE_ELSE, harmless_frames
 from .levels import AT_RISK
 from .pattern_set import PatternSet
 
@@ -36,12 +37,20 @@ _STRUCTURE = (r"(?:cliffs?|car ?park|multi[- ]?storey|tower ?block|block of flat
 _ALONE_OR_LOSS = (r"(?:nobody goes|no one goes|no one (?:would|will) see|quiet at night|when it's quiet|at night|alone|"
                   r"since (?:[\w']+ ){0,4}(?:died|passed|left|lost)|lost (?:my|custody|the house|everything))")
 
+# The "now" of a resolution ("it's behind me now", "I'm fine now") is not the "now" of acting.
+_NOT_SETTLED = "".join(f"(?<!{word} )" for word in (
+    "behind me", "fine", "okay", "ok", "better", "well", "safe", "over", "good", "past", "sober", "clean", "stable",
+    "happy", "different"))
+
 PATTERNS: dict[str, list[str]] = {
     "imminent": [
         r"\b(?:i'?m|i am|standing|sitting) on (?:the|a) (?:ledge|edge|bridge|roof|tracks|railing)\b"
         r"(?!.*\b(?:stuck in traffic|in traffic|traffic jam|on the bus|in the car|running late|minutes late)\b)",
-        r"\b(?:kill|end|off) (?:my ?self|my life|it)\b(?! with\b).*\b(?:right now|tonight|now)\b",
+        r"\b(?:kill|end|off) (?:my ?self|my life|it)\b(?! with\b).*\b(?:right now|tonight|" + _NOT_SETTLED + r"now)\b",
         r"\b(?:about to|going to|gonna) (?:take|swallow) (?:them|the pills|it all|all of them)\b",
+        r"\b(?:i'?m|i am) (?:taking|swallowing|necking|downing) (?:them|the (?:pills|tablets|lot)|it) all (?:tonight|now|today|"
+        r"right now)\b|\b(?:i'?m|i am) (?:taking|swallowing|necking|downing) (?:all of them|the lot|every (?:one|pill|tablet)) "
+        r"(?:tonight|now|today|right now)\b",
         r"\b(?:pills|tablets|knife|rope|gun) (?:is |are )?(?:in (?:my|front of me)|right here|counted out)\b.*\b(?:now|about to|going to)\b",
         r"\b(?:at|on) the (?:station|platform|tracks|bridge|roof|ledge)\b.*\b(?:going to|gonna|about to) (?:step|jump)\b",
         rf"\b(?:going to|gonna|about to|ready to) (?:(?:kill|shoot|hang|drown|gas) {SELF}|end (?:it|my life)|jump|take "
@@ -111,11 +120,11 @@ PATTERNS: dict[str, list[str]] = {
         r"^(?=.*\bi'?m (?:driving|heading|on my way)\b)(?=.*\b(?:(?:into|off) (?:the |a )?(?:pillar|wall|tree|river|cliff|"
         r"overpass|bridge|barrier|water|sea|end|edge)|(?:gonna|going to) (?:put it|floor it|drive)|going (?:straight )?in)\b)",
         r"^(?=.*\bi'?m (?:doing|going to do|gonna do) it (?:now|tonight|today|right now|as soon as|after this|in (?:the next|a few|"
-        r"an hour|about)|within|the minute|once|when)\b)(?=.*\b(?:goodbyes?|sorry|letters?|note|on record|tell (?:my|the) \w+|"
+        r"an hour|about)|within|the minute|once|when)\b)(?=.*\b(?:goodbyes?|sorry|letters?|note|on record|tell (?:my|the) \w+ (?:i love|that i love|i'?m sorry|sorry|goodbye|it'?s not)|"
         r"love (?:them|her|him|you)|don'?t try|talk me out|rope|pills|gun|knife|blade|vial|syringe|ready|laid out|sorted|set up|"
         r"made (?:up )?my mind|decided|nobody|no one|not calling|done|everything)\b)",
         r"^(?=.*\b(?:tonight'?s the night|this is it|it'?s happening|i'?m going now|i'?ve (?:already )?started|i'?m not going to "
-        r"be here in the morning)\b)(?=.*\b(?:goodbyes?|sorry|letters?|notes?|on record|tell (?:my|the) \w+|love (?:them|her|"
+        r"be here in the morning)\b)(?=.*\b(?:goodbyes?|sorry|letters?|notes?|on record|tell (?:my|the) \w+ (?:i love|that i love|i'?m sorry|sorry|goodbye|it'?s not)|love (?:them|her|"
         r"him)|don'?t try|talk me out|rope|pills|gun|shotgun|knife|blade|everything(?:'s| is)? (?:ready|set|laid out|sorted|"
         r"beside me)|laid out|made (?:up )?my mind|decided|not coming back|nobody|no one|can'?t undo|taking them|everything i "
         r"need)\b)",
@@ -141,7 +150,13 @@ PATTERNS: dict[str, list[str]] = {
         r"could find|'ve got|was saving|'d saved))\b",
     ],
     "plan": [
-        r"\boverdos\w*\b",
+        # Spoken English drops the subject: "Took an overdose on Saturday", "overdosed last spring".
+        r"(?:^|[.,;!?] *)(?:(?:so|and|well|yeah|yes|um+|uh+|like|i mean|honestly)\W+)*(?:(?:nearly |almost )?(?:took|taken|"
+        r"had|did|tried)(?: [\w']+){0,2}? (?:an |a |another )?overdose\b|(?:nearly |almost )?overdosed\b)",
+        r"\b(?:i|i'?ve|i'?d|i'?ll|i'?m|i am|i was|i have|i had|me|myself)\b(?:(?! (?:we|they|he|she|you|patients?|someone|"
+        r"somebody|people|everyone|nobody)\b) [\w']+){0,5}? (?:an |a |another )?overdos\w*|\bmy (?:own )?overdose\b|"
+        r"\boverdos\w* (?:on|with) (?:my|me|all|the lot|the whole|every)\b|\boverdos\w* (?:would|will|is|seems|might|could) "
+        r"(?:be )?(?:the )?(?:easiest|easier|best|quickest|painless|simplest|way|option)\b",
         r"\b(?:whole|entire|full) (?:bottle|box|packet|pack) of\b.*\b(?:enough|too many|die|kill|survive)\b",
         r"\bif i took (?:all|the whole|my whole|every)\b",
         r"\b(?:bridge|building|tower|cliff|car park|roof)s?\b.*\b(?:survive|the fall|high enough|metres|meters|feet|storeys|stories)\b",
@@ -326,7 +341,12 @@ PATTERNS: dict[str, list[str]] = {
         r"\bjust (?:end|ending) it\b(?! with\b)",
         r"\b(?:off|unalive|top|topping|topped) my ?self\b|\bun ?alive\b",
         r"\b(?:burn|burned|burnt|cut|scratch|starve)\w* my ?self\b(?! off\b)",  # not "cutting myself off from"
-        rf"\b(?:kill(?:ing)? my ?self|(?=kill){NOT_THREATENED}kill(?:ing)? me|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|suicid\w*|"
+        # "Kill me" is the speaker's own wish unless a person is the one who will ("my boss will kill
+        # me when she sees the report": a figure of speech; a real threat is the abuse path's).
+        rf"^(?!.*\b(?:(?:my |the |his |her |our )?{PEOPLE}|(?:this|that|the) (?!pills|tablets|rope|gun|drop|fall)[\w']+|it|"
+        rf"that)(?:'ll| will|'s gonna| is gonna|'s going to| is going to| are going to|'re gonna) kill me\b)"
+        rf".*?\b(?=kill){NOT_THREATENED}kill(?:ing)? me\b",
+        r"\b(?:kill(?:ing)? my ?self|end(?:ing)? my (?:own )?life|tak(?:e|ing) my (?:own )?life|suicid\w*|"
         r"suicide all)\b",
         r"\b(?:tak(?:e|ing)|remov(?:e|ing)|get(?:ting)?) my ?self (?:out of|from) (?:the picture|the equation|this world|"
         r"everyone's lives?|existence)\b",
@@ -335,7 +355,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:hurt|harm|cut)(?:ing)? my ?self\b(?! off\b)",
         r"\b(?:going to|gonna|want to|wanna|thinking (?:of|about)|about to|tempted to|urges? to) (?:shoot|hang|drown|gas|"
         r"poison|stab|electrocute) my ?self\b",
-        rf"\b(?=hurt|harm|cut){NOT_THREATENED}(?:hurt|harm|cut)(?:ing)? me\b(?! off\b)",
+        # "She cut me with a glass" is someone else's violence (the abuse path), not self-harm.
+        rf"\b(?=hurt|harm|cut){NOT_THREATENED}(?<!she )(?<!he )(?<!they )(?:hurt|harm|cut)(?:ing)? me\b(?! off\b)",
         r"\bself[- ]?harm\w*\b",
         r"\b(?:thoughts? (?:of|about)|think(?:ing)? (?:of|about)|want(?:ed)? to|wanna|considering|urges? to|tempted to) "
         r"end(?:ing)? (?:things|everything|it(?: all)?)\b(?! with\b)",
@@ -360,6 +381,8 @@ PATTERNS: dict[str, list[str]] = {
         r"(?: [\w']+){0,3} on my ?self\b",
     ],
     "passive": [
+        r"\b(?:wish|hope|pray)\w* (?:someone|somebody|something|it|god|(?:a|the) [\w']+)(?: [\w']+){0,2} (?:would|'d|will|"
+        r"'ll|could) (?:just )?(?:kill|take) me\b",
         r"\bnever (?:have to )?wake up\b",
         r"\b(?:crash(?:ed)?|hit|died?) and (?:didn't|don't|not|never) (?:make it|wake up|come back)\b",
         r"\b(?:so|then) i (?:don't|wouldn't) (?:have to )?be here (?:anymore|any more)\b",
@@ -608,10 +631,34 @@ _PATTERNS = PatternSet([p for patterns in _COMPILED.values() for p in patterns])
 _IDIOM_SET = PatternSet(_IDIOMS)
 
 
+def pattern_id(level: str, pattern: str) -> str:
+    """A pattern's stable id: its level and a digest of its text, so adding or moving another
+    pattern never renames it, and changing this one does (the golden file shows it)."""
+    return f"{level}-{hashlib.sha1(pattern.encode()).hexdigest()[:8]}"
+
+
+_IDS = [pattern_id(level, p.pattern) for level, p in zip(_LEVEL_OF, _PATTERNS.patterns)]
+
+
+def pattern_by_id(ref: str) -> str:
+    """The regular expression behind an id in a reason ("plan-1a2b3c4d"); ValueError if none."""
+    return _PATTERNS.patterns[_IDS.index(ref)].pattern
+
+
 @dataclass(frozen=True)
 class LexiconHit:
     level: str
     pattern: str
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class LexiconReading:
+    hits: tuple[LexiconHit, ...]
+    # What in the sentence says its crisis words are not the speaker's risk now: "figure_of_speech"
+    # (an idiom or suicide as a topic), "denial", "harmless_frame" (work, a story, someone else),
+    # "past_over", "joke". combine.py decides what each allows.
+    frames: tuple[str, ...] = ()
 
 
 def _lowered(text: str) -> str:
@@ -626,23 +673,38 @@ def neutralized(text: str) -> bool:
 
 
 def scan(text: str) -> list[LexiconHit]:
-    cleaned = _lowered(text)
+    return list(read(text).hits)
+
+
+def read(text: str) -> LexiconReading:
+    """The patterns that match once the sentence's harmless parts are taken out, and the frames found."""
+    lowered = _lowered(text)
+    frames: list[str] = []
+    cleaned = lowered
     # With no idiom there nothing is blanked; with one, each runs in turn on what the last left.
     if _IDIOM_SET.any_match(cleaned):
+        frames.append("figure_of_speech")
         for idiom in _IDIOMS:
             cleaned = idiom.sub(" ", cleaned)
     past = told_as_past(cleaned)
-    cleaned = strip_harmless(blank_denials(cleaned))
+    if denies(cleaned):
+        frames.append("denial")
+    cleaned, applied = harmless_frames(blank_denials(cleaned))
+    frames += ["someone_else" if name in ABOUT_SOMEONE_ELSE else "harmless_frame" for name in applied]
     matched = _PATTERNS.matching(cleaned)
-    hits = [LexiconHit(_LEVEL_OF[i], _PATTERNS.patterns[i].pattern) for i in matched]
+    hits = [LexiconHit(_LEVEL_OF[i], _PATTERNS.patterns[i].pattern, _IDS[i]) for i in matched]
     # A risk long over is the screener's "past ideation, now resolved": worth a gentle question, no more.
     if past:
-        return [replace(hit, level="watch") if hit.level in AT_RISK else hit for hit in hits]
+        frames.append("past_over")
+        return LexiconReading(tuple(replace(hit, level="watch") if hit.level in AT_RISK else hit for hit in hits),
+                              tuple(frames))
     # So is a wish or a thought of dying that is called a joke ("I'll kill myself, I'm kidding");
     # a method, a plan or an act is never joked away.
     if hits and all(hit.level in JOKED_AWAY or hit.level not in AT_RISK for hit in hits):
         spans = [_PATTERNS.patterns[i].search(cleaned).span() for i in matched if _LEVEL_OF[i] in JOKED_AWAY]
         # A look-ahead pattern matches no words, so where its risk ends is unknown: no joke then.
         if spans and all(start < end for start, end in spans) and joked_after(cleaned, max(end for _, end in spans)):
-            return [replace(hit, level="watch") if hit.level in JOKED_AWAY else hit for hit in hits]
-    return hits
+            frames.append("joke")
+            return LexiconReading(tuple(replace(hit, level="watch") if hit.level in JOKED_AWAY else hit for hit in hits),
+                                  tuple(frames))
+    return LexiconReading(tuple(hits), tuple(frames))

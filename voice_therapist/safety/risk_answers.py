@@ -71,6 +71,19 @@ def asked_level(assistant_text: str) -> str | None:
     return max(found, key=rank, default=None)
 
 
+# The safety plan's means step ("Is there anything you could use to hurt yourself that you could put away?").
+_MEANS_QUESTION = re.compile(r"\b(?:anything|something|what) (?:you could use|that could be used|you might use) to (?:hurt|harm)"
+                             r"|\b(?:put (?:it |them )?away|give (?:it |them )?to someone|out of the house|make (?:things|your "
+                             r"(?:home|surroundings)) safer)\b")
+
+
+def asked_about_means(assistant_text: str) -> bool:
+    """The assistant's last question was the safety plan's question about means to put away."""
+    sentences = [s.lower().replace("’", "'") for s in _SENTENCE_END.split(assistant_text.strip()) if s.strip()]
+    asked = [sentence for sentence in sentences if sentence.rstrip().endswith("?")]
+    return bool(asked) and bool(_MEANS_QUESTION.search(asked[-1]))
+
+
 def risk_answer(text: str) -> str | None:
     """"yes", "no", or None (no answer: a question back, or something else)."""
     lowered = text.lower().replace("’", "'").strip()
@@ -83,9 +96,18 @@ def risk_answer(text: str) -> str | None:
     return "yes" if _AFFIRMATION.search(opening) or _DETAIL.search(lowered) else None
 
 
+# A "yeah" that goes on to describe the body ("Yeah, my heart's going like crazy") may answer how
+# they feel rather than the question: asked again gently (watch), not taken as a disclosure.
+_BODY = re.compile(r"\b(?:heart|chest|breath\w*|breathing|shak\w*|trembl\w*|sweat\w*|stomach|tummy|dizzy|light-?headed|"
+                   r"headache|hands|legs|pounding|racing|going like crazy|tight|tense|panic\w*|anxious|nervous|jittery)\b")
+
+
 def answered_level(assistant_text: str, answer: str) -> str | None:
     """The level a short "yes" to the assistant's risk question discloses, else None."""
     if not assistant_text or len(answer.split()) > MAX_ANSWER_WORDS:
         return None
     level = asked_level(assistant_text)
-    return level if level is not None and risk_answer(answer) == "yes" else None
+    if level is None or risk_answer(answer) != "yes":
+        return None
+    lowered = answer.lower().replace("’", "'")
+    return "watch" if _BODY.search(lowered) and not _DETAIL.search(lowered) else level

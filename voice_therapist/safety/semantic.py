@@ -19,7 +19,7 @@ from ..nlp.exemplar_index import ExemplarIndex
 # scripts/tune_crisis_thresholds.py found 0.55 catches a little more, but it put answers to
 # the miracle question ("I would wake up with some energy") on the crisis path.
 MIN_SIMILARITY = 0.6
-MARGIN_OVER_NONE = 0.08
+from .combine import CLEAR_MARGIN as MARGIN_OVER_NONE  # noqa: E402  one value, owned by the combiner
 MIN_WORDS = 3  # "Hello." is nearest to something; under this there is too little to go on
 
 
@@ -30,6 +30,8 @@ class Nearest:
     exemplar: str
     clear: bool  # also clearly nearer than any ordinary line: enough on its own
     nearer: bool = False  # at least nearer than any ordinary line: enough with another layer's word
+    ordinary: str = ""  # the nearest ordinary (`none`) line, which combine.py weighs the risk exemplar against
+    ordinary_similarity: float = 0.0
 
 
 class SemanticCrisisModel:
@@ -54,11 +56,12 @@ class SemanticCrisisModel:
         if vector is None:
             return Nearest("none", 0.0, "", False)
         found = self._index.nearest(vector[:self.matrix.shape[1]])
+        ordinary, nearest_ordinary = (self.texts[found["none"][0]], found["none"][1]) if "none" in found else ("", -1.0)
         if "risk" not in found:
-            return Nearest("none", 0.0, "", False)
+            return Nearest("none", 0.0, "", False, ordinary=ordinary, ordinary_similarity=nearest_ordinary)
         best, similarity = found["risk"]
         if similarity < MIN_SIMILARITY:
-            return Nearest("none", similarity, "", False)
-        nearest_ordinary = found["none"][1] if "none" in found else -1.0
+            return Nearest("none", similarity, "", False, ordinary=ordinary, ordinary_similarity=nearest_ordinary)
         return Nearest(str(self.labels[best]), similarity, self.texts[best],
-                       clear=similarity - nearest_ordinary >= MARGIN_OVER_NONE, nearer=similarity >= nearest_ordinary)
+                       clear=similarity - nearest_ordinary >= MARGIN_OVER_NONE, nearer=similarity >= nearest_ordinary,
+                       ordinary=ordinary, ordinary_similarity=nearest_ordinary)
