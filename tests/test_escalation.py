@@ -176,3 +176,12 @@ async def test_an_older_versions_anonymous_queue_moves_to_the_outbox_and_is_deli
         assert await until(lambda: hook.received and not outbox.pending())
     assert [body["id"] for body, _ in hook.received] == [old.id]
     assert EscalationQueue(legacy).pending() == [] and outbox.pending() == []
+
+
+def test_a_page_names_an_exemplar_by_its_digest_not_its_words():
+    from voice_therapist.safety.evidence import Evidence, exemplar_id
+
+    said = Evidence("semantic", "plan", 0.97, "I've got the pills counted out on the table.")  # as the caller said it
+    assert said.for_payload() == f"semantic:plan:0.97:{exemplar_id(said.ref)}"
+    assert "pills" not in said.for_payload() and "pills" in str(said)  # the reviewer's view keeps the text
+    assert Evidence("lexicon", "plan", 1.0, "plan-2bf9177c").for_payload() == "lexicon:plan:1.00:plan-2bf9177c"

@@ -438,7 +438,8 @@ class VoiceSession:
         return lines or None
 
     def _escalate(self, assessment: Assessment) -> None:
-        event = EscalationEvent(level=assessment.session_level, reasons=assessment.risk.reasons,
+        reasons = tuple(e.for_payload() for e in assessment.risk.evidence) or assessment.risk.reasons
+        event = EscalationEvent(level=assessment.session_level, reasons=reasons,
                                 session_id=str(self.session_id or ""), user_id=self.user_id,
                                 locale=self.safety.locale, transfer_number=self.safety.resources["transfer_number"])
         task = asyncio.ensure_future(self._submit(event))

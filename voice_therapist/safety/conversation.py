@@ -9,6 +9,7 @@ directly. Nothing here reads the models; the state is plain data a resumed sessi
 from __future__ import annotations
 
 from collections import deque
+
 from .classifier import lexicon_evidence
 from .evidence import Evidence
 from .levels import rank

@@ -2,13 +2,17 @@
 
 `ref` names what fired: a lexicon pattern's id (lexicon.pattern_by_id shows it), the nearest
 exemplar's text (the project's own written lines), a frame's name ("denial", "past_over"), or
-"" when a layer has nothing to point at. It is never the user's words: escalation payloads
-carry these strings to a third party.
+"" when a layer has nothing to point at. It is never the user's words. An escalation leaves for
+a third party with `for_payload`, where an exemplar is named by its digest: a user who says an
+exemplar's words nearly as written must not have them sent on.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+
+EXEMPLAR_LAYERS = ("semantic",)  # the layers whose `ref` is an exemplar's text
 
 
 @dataclass(frozen=True)
@@ -20,3 +24,14 @@ class Evidence:
 
     def __str__(self) -> str:
         return f"{self.layer}:{self.level}:{self.score:.2f}:{self.ref}"
+
+    def for_payload(self) -> str:
+        """As `str`, with an exemplar's text replaced by `exemplar-<sha256[:8]>` of that text."""
+        if self.layer in EXEMPLAR_LAYERS and self.ref:
+            return f"{self.layer}:{self.level}:{self.score:.2f}:{exemplar_id(self.ref)}"
+        return str(self)
+
+
+def exemplar_id(text: str) -> str:
+    """A stable name for an exemplar line; grep the exemplar files' digests to find it."""
+    return "exemplar-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
