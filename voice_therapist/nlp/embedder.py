@@ -22,6 +22,7 @@ import onnxruntime
 from ..atomic_file import write_atomically
 from . import bert_graph
 from .embedding_cache import EmbeddingCache
+from .exact_int8 import exact_graph
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def encoder_session(graph: str | bytes) -> onnxruntime.InferenceSession:
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
-    return onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"],
+    return onnxruntime.InferenceSession(exact_graph(graph), options, providers=["CPUExecutionProvider"],
                                         disabled_optimizers=SLOW_FUSIONS)
 
 

@@ -20,6 +20,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from ..atomic_file import write_atomically
 from .embedder import quantized
+from .exact_int8 import exact_graph
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class ExemplarIndex:
         options.intra_op_num_threads = 1  # as the sentence encoder: the cores belong to ASR, LLM and TTS
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self._session = onnxruntime.InferenceSession(_int8_graph(self.matrix, cache_dir), options,
+        self._session = onnxruntime.InferenceSession(exact_graph(_int8_graph(self.matrix, cache_dir)), options,
                                                      providers=["CPUExecutionProvider"])
         self.margin = max(MIN_MARGIN, 4 * self._worst_error())
 
