@@ -76,6 +76,8 @@ class EscalationService:
 
     async def _flush(self) -> int:
         """Delivers what it can; returns how many events are still undelivered."""
+        if not self.notifier.url:  # nowhere to deliver: events wait on disk, and the notifier said so once
+            return 0
         try:
             await self.notifier.flush()
             left = await self.notifier.pending_count()
