@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# A developer's step, not a user's: retrains models/crisis_tuned/ from the exemplars, in its own
-# torch environment (requirements-train.lock, ~5 GB, kept in the cache by the lock's hash).
-# Commit the result: the digest test fails until the shipped layer matches the exemplars.
+# A developer's step, not a user's: retrains models/crisis_tuned/ from the exemplars in its own
+# torch environment (requirements-train.lock, ~5 GB, kept in the cache by the lock's hash), then
+# models/crisis_linear.npz in the project's .venv. Commit both: digest tests fail until they match.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -17,3 +17,5 @@ if [ ! -f "$train_venv/.complete" ]; then
 fi
 echo "==> training the crisis classifier from the exemplars (about 6 minutes on 2 idle cores)"
 "$train_venv/bin/python" scripts/train_crisis_encoder.py "$@"
+echo "==> training the crisis linear layer (models/crisis_linear.npz)"
+.venv/bin/python scripts/train_crisis_linear.py

@@ -136,3 +136,20 @@ def test_the_linear_layer_reads_the_sentence_after_the_early_layer_too(models):
     words_blind[384:] = 0  # only the last layer's embedding left
     with_both, last_only = models.linear.probabilities(vector), models.linear.probabilities(words_blind)
     assert max(abs(with_both[level] - last_only[level]) for level in with_both) > 0.05
+
+
+def test_the_shipped_linear_layer_was_trained_on_the_exemplars_as_they_are_now():
+    # Trained at each start, it stopped elsewhere with another CPU's BLAS kernels or thread count.
+    import numpy as np
+
+    from voice_therapist.dialogue.protocol import load_protocols
+    from voice_therapist.nlp.distortions import KNOWLEDGE_FILE
+    from voice_therapist.safety.detector import EXEMPLAR_FILES, exemplars, ordinary_talk
+    from voice_therapist.safety.linear_classifier import SHIPPED, training_digest
+
+    written = exemplars(EXEMPLAR_FILES, ordinary_talk(load_protocols(), KNOWLEDGE_FILE))
+    texts = [text for lines in written.values() for text in lines]
+    labels = [level for level, lines in written.items() for _ in lines]
+    with np.load(SHIPPED) as shipped:
+        assert str(shipped["digest"]) == training_digest(texts, labels), \
+            "exemplars changed: `make train-crisis` retrains the linear layer, then commit it"

@@ -525,7 +525,13 @@ def said(models, heard: np.ndarray, artifacts, name: str) -> str:
     """What the caller heard, as words (lower case, no punctuation); kept in test-artifacts/."""
     spans = voiced_spans(heard)
     assert spans, "nothing but silence came back"
-    text = models.asr.transcribe(heard[int(spans[0][0] * 16000):int((spans[-1][1] + 0.3) * 16000)])
+    chunks = [[spans[0][0], spans[0][1]]]  # Whisper reads 30 s at most: the PIN lines and a reply run longer
+    for start, end in spans[1:]:
+        if end - chunks[-1][0] <= 25.0:
+            chunks[-1][1] = end
+        else:
+            chunks.append([start, end])
+    text = " ".join(models.asr.transcribe(heard[int(a * 16000):int((b + 0.3) * 16000)]) for a, b in chunks)
     write_int16(artifacts / f"sip_pin_{name}.wav", heard)
     (artifacts / f"sip_pin_{name}.txt").write_text(text + "\n")
     return re.sub(r"[^a-z ]", "", text.lower())

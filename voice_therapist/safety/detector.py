@@ -23,7 +23,7 @@ from .conversation import ConversationState
 from .evidence import Evidence
 from .exemplar_file import load_crisis_exemplars
 from .levels import LEVELS, SEPARATE, rank
-from .linear_classifier import LinearCrisisModel
+from .linear_classifier import LinearCrisisModel, training_digest
 from .ngram_classifier import NgramNaiveBayes
 from .semantic import SemanticCrisisModel
 from .tuned_model import TunedCrisisModel
@@ -86,9 +86,12 @@ def trained(written: dict[str, list[str]], embedder=None) -> CrisisModels:
     """Every layer trained on these exemplars, by level."""
     if embedder is None:
         return CrisisModels(NgramNaiveBayes(written))
-    wide = embedder.embed_exemplars([text for texts in written.values() for text in texts], wide=True)
+    texts = [text for texts in written.values() for text in texts]
+    wide = embedder.embed_exemplars(texts, wide=True)
     semantic = SemanticCrisisModel(embedder, written, wide)
-    return CrisisModels(NgramNaiveBayes(written), semantic, LinearCrisisModel(wide, semantic.labels.tolist()))
+    labels = semantic.labels.tolist()
+    linear = LinearCrisisModel.shipped_or_trained(wide, labels, training_digest(texts, labels))
+    return CrisisModels(NgramNaiveBayes(written), semantic, linear)
 
 
 def ordinary_talk(protocols, distortions_file: Path) -> list[str]:

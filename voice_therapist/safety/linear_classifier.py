@@ -15,11 +15,20 @@ and ordinary talk (1.6%) flagged (both at C 16).
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from .levels import AT_RISK, SEPARATE
+
+log = logging.getLogger(__name__)
+# Trained once from the exemplars and shipped (`make train-crisis`): lbfgs stops at its tolerance,
+# and where it stops moved with the BLAS kernels and thread count (0.06 in a probability), so a
+# layer trained at each start gave other answers on another CPU.
+SHIPPED = Path(__file__).resolve().parent.parent.parent / "models" / "crisis_linear.npz"
 
 # Chosen by leaving each of the seven newest read sets out in turn (wide vectors), never on
 # the sets kept unread. C 16 / 64 / 256: recall 0.907 / 0.919 / 0.924, the same hard
@@ -35,15 +44,47 @@ class LinearVerdict:
     probability: float
 
 
+def training_digest(texts: list[str], labels: list[str]) -> str:
+    """What the layer is trained on, as written (not the vectors, which differ by float rounding between CPUs)."""
+    from ..nlp.embedder import EARLY_LAYER, ENCODER_VERSION
+
+    digest = hashlib.sha256(f"C={REGULARISATION_C}|{ENCODER_VERSION}|early={EARLY_LAYER}\n".encode())
+    for text, label in zip(texts, labels):
+        digest.update(f"{label}\t{text}\n".encode())
+    return digest.hexdigest()
+
+
 class LinearCrisisModel:
     def __init__(self, vectors: np.ndarray, labels: list[str]):
         from sklearn.linear_model import LogisticRegression
+        from threadpoolctl import threadpool_limits
 
-        # Balanced: how many lines a level happens to have says nothing about how likely it is.
-        model = LogisticRegression(C=REGULARISATION_C, max_iter=3000, class_weight="balanced").fit(vectors, labels)
+        with threadpool_limits(1):  # one BLAS thread: the same stopping point on every run of this CPU
+            # Balanced: how many lines a level happens to have says nothing about how likely it is.
+            model = LogisticRegression(C=REGULARISATION_C, max_iter=3000, class_weight="balanced").fit(vectors, labels)
         self.labels = [str(label) for label in model.classes_]
         self._weights = model.coef_.astype(np.float32).T
         self._bias = model.intercept_.astype(np.float32)
+
+    @classmethod
+    def shipped_or_trained(cls, vectors: np.ndarray, labels: list[str], digest: str,
+                           path: Path = SHIPPED) -> LinearCrisisModel:
+        """The shipped layer when it was trained on exactly these exemplars; else one trained now
+        (a leave-one-out run, or exemplars edited without `make train-crisis`, which a test catches)."""
+        try:
+            with np.load(path) as shipped:
+                if str(shipped["digest"]) == digest:
+                    model = cls.__new__(cls)
+                    model.labels = [str(label) for label in shipped["labels"]]
+                    model._weights, model._bias = shipped["weights"], shipped["bias"]
+                    return model
+        except (OSError, KeyError, ValueError):
+            pass
+        log.info("the crisis linear layer is trained at start-up (%s does not match the exemplars)", path.name)
+        return cls(vectors, labels)
+
+    def save(self, path: Path, digest: str) -> None:
+        np.savez(path, digest=np.array(digest), labels=np.array(self.labels), weights=self._weights, bias=self._bias)
 
     def probabilities(self, vector: np.ndarray) -> dict[str, float]:
         logits = vector @ self._weights + self._bias
