@@ -46,7 +46,7 @@ def broken_voice(models):
     return BrokenModels(**{f.name: getattr(models, f.name) for f in dataclasses.fields(models)})
 
 
-async def wait_for_page(hook, timeout_s: float = 20.0) -> list:
+async def wait_for_page(hook, timeout_s: float = 60.0) -> list:
     deadline = time.monotonic() + timeout_s
     while not hook.received and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
@@ -84,8 +84,11 @@ async def test_a_talk_socket_closed_right_after_a_disclosure_pages(cfg, models, 
             await ws.send(json.dumps({"type": "start", "sample_rate": 16000}))
             for i in range(0, pcm.size - 319, 320):
                 await ws.send(pcm[i:i + 320].astype("<i2").tobytes())
+                await asyncio.sleep(0.02)  # paced as a browser sends them
         pages = await wait_for_page(hook)
-        assert [body["level"] for body in pages] == ["imminent"]
+        stored = [turn["risk_level"] for session in running.storage.sessions("alice")
+                  for turn in running.storage.turns(session["id"])]
+        assert [body["level"] for body in pages] == ["imminent"], stored
         assert pages[0]["user_id"] == "alice"
 
 
@@ -97,6 +100,7 @@ async def test_a_media_stream_stopped_right_after_a_disclosure_pages_for_an_anon
             await ws.send(start_message("MZgone"))
             for seq, frame in enumerate(to_ulaw_frames(track(0.3, PHONE_DISCLOSURE, 0.1)), 2):
                 await ws.send(media_message("MZgone", frame, seq))
+                await asyncio.sleep(0.02)  # paced as a phone gateway sends them
             await ws.send(json.dumps({"event": "stop", "streamSid": "MZgone"}))
         pages = await wait_for_page(hook)
         assert [body["level"] for body in pages] == ["imminent"]
