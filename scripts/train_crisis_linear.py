@@ -15,14 +15,13 @@ sys.path.insert(0, str(ROOT))
 from voice_therapist.dialogue.protocol import load_protocols  # noqa: E402
 from voice_therapist.nlp.distortions import KNOWLEDGE_FILE  # noqa: E402
 from voice_therapist.nlp.embedder import SentenceEmbedder  # noqa: E402
-from voice_therapist.safety.detector import EXEMPLAR_FILES, exemplars, ordinary_talk  # noqa: E402
+from voice_therapist.safety.detector import EXEMPLAR_FILES, exemplar_lines, exemplars, ordinary_talk  # noqa: E402
 from voice_therapist.safety.linear_classifier import SHIPPED, LinearCrisisModel, training_digest  # noqa: E402
 
 
 def main() -> None:
     written = exemplars(EXEMPLAR_FILES, ordinary_talk(load_protocols(), KNOWLEDGE_FILE))
-    texts = [text for lines in written.values() for text in lines]
-    labels = [level for level, lines in written.items() for _ in lines]
+    texts, labels = exemplar_lines(written)
     vectors = SentenceEmbedder().embed_exemplars(texts, wide=True)
     LinearCrisisModel(vectors, labels).save(SHIPPED, training_digest(texts, labels))
     print(f"wrote {SHIPPED.relative_to(ROOT)} ({len(texts)} exemplars)")

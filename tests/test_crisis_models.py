@@ -144,12 +144,11 @@ def test_the_shipped_linear_layer_was_trained_on_the_exemplars_as_they_are_now()
 
     from voice_therapist.dialogue.protocol import load_protocols
     from voice_therapist.nlp.distortions import KNOWLEDGE_FILE
-    from voice_therapist.safety.detector import EXEMPLAR_FILES, exemplars, ordinary_talk
+    from voice_therapist.safety.detector import EXEMPLAR_FILES, exemplar_lines, exemplars, ordinary_talk
     from voice_therapist.safety.linear_classifier import SHIPPED, training_digest
 
     written = exemplars(EXEMPLAR_FILES, ordinary_talk(load_protocols(), KNOWLEDGE_FILE))
-    texts = [text for lines in written.values() for text in lines]
-    labels = [level for level, lines in written.items() for _ in lines]
+    texts, labels = exemplar_lines(written)
     with np.load(SHIPPED) as shipped:
         assert str(shipped["digest"]) == training_digest(texts, labels), \
             "exemplars changed: `make train-crisis` retrains the linear layer, then commit it"

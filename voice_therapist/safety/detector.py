@@ -86,12 +86,17 @@ def trained(written: dict[str, list[str]], embedder=None) -> CrisisModels:
     """Every layer trained on these exemplars, by level."""
     if embedder is None:
         return CrisisModels(NgramNaiveBayes(written))
-    texts = [text for texts in written.values() for text in texts]
+    texts, labels = exemplar_lines(written)
     wide = embedder.embed_exemplars(texts, wide=True)
     semantic = SemanticCrisisModel(embedder, written, wide)
-    labels = semantic.labels.tolist()
     linear = LinearCrisisModel.shipped_or_trained(wide, labels, training_digest(texts, labels))
     return CrisisModels(NgramNaiveBayes(written), semantic, linear)
+
+
+def exemplar_lines(written: dict[str, list[str]]) -> tuple[list[str], list[str]]:
+    """The exemplars as the trained layers read them: every text and its level, in one order."""
+    return ([text for texts in written.values() for text in texts],
+            [level for level, texts in written.items() for _ in texts])
 
 
 def ordinary_talk(protocols, distortions_file: Path) -> list[str]:
