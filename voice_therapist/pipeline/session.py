@@ -376,6 +376,8 @@ class VoiceSession:
         self.crisis.commit(assessment)
         if decision.safety_kind == "declined":
             self.crisis.declined_check()
+        elif decision.safety_kind == "check":
+            self.crisis.asked_directly(assessment.session_level)
         if decision.scripts is not self.safety:  # the country they named: its crisis lines from now on
             self.safety = decision.scripts
             self.engine.resources = decision.scripts.resources
@@ -469,7 +471,8 @@ class VoiceSession:
             lines, kind = [scripts.reply(offer)], "declined"
         elif (assessment.raised or assessment.said_raised) and level != "none" and not at_least(said, "passive"):
             explicit_watch = assessment.said_raised and said == "watch"
-            lines, kind = [scripts.reply("watch" if explicit_watch else "check")], "check"
+            urgent = at_least(assessment.session_level, "plan")  # the question names an act, and the emergency number
+            lines, kind = [scripts.reply("watch" if explicit_watch else "check_urgent" if urgent else "check")], "check"
         if minor:
             lines.append(scripts.reply("minor"))
         elif lines and (plan.state.crisis_path or kind == "declined"):

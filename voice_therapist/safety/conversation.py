@@ -23,6 +23,7 @@ class ConversationState:
         self.session_level = "none"
         self.said_level = "none"  # what explicit words support: the crisis path and paging act on this
         self.checks_declined = 0  # "no" to a direct question about risk: the crisis line is offered the first time
+        self.checked = ""  # the level heard (learned layers only) that the last reply asked about directly
         self.recent: deque[str] = deque(maxlen=CONTEXT_TURNS - 1)
         self.watches = 0
 
@@ -48,13 +49,14 @@ class ConversationState:
         if rank(said_level) > rank(self.said_level):
             self.said_level = said_level
         self.watches += watch
+        self.checked = ""
         if text:
             self.recent.append(text)
 
     def snapshot(self) -> dict:
         """What a resumed session needs: the level reached never resets, and recent context carries on."""
         return {"session_level": self.session_level, "recent": list(self.recent), "watches": self.watches,
-                "said_level": self.said_level, "checks_declined": self.checks_declined}
+                "said_level": self.said_level, "checks_declined": self.checks_declined, "checked": self.checked}
 
     def restore(self, snapshot: dict) -> None:
         self.session_level = snapshot.get("session_level", "none")
@@ -63,3 +65,4 @@ class ConversationState:
         # An older snapshot knew one level: taken as said, so a resumed session stays on its path.
         self.said_level = snapshot.get("said_level", self.session_level)
         self.checks_declined = int(snapshot.get("checks_declined", 0))
+        self.checked = snapshot.get("checked", "")

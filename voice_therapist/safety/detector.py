@@ -141,9 +141,17 @@ class CrisisDetector:
         if build_up is not None:
             scale = build_up.level
             strengths.append((scale, max((s for lvl, s in strengths if lvl == "watch"), default=1.0)))
+        # A yes to the direct question confirms what the learned layers heard: "I've just swallowed the lot"
+        # asked about and answered "yes" is imminent in the person's own words.
+        confirmed = ([Evidence("answer", self.state.checked, 1.0, "yes to the direct question about what was heard")]
+                     if self.state.checked and any(e.layer == "answer" and e.level != "none" for e in reading.evidence)
+                     else [])
         said = max([*(c.level for c in decision.counted if c.evidence.layer in WORDS and c.level in LEVELS),
-                    *(e.level for e in context if e.level in LEVELS), *([build_up.level] if build_up else [])],
-                   key=rank, default="none")
+                    *(e.level for e in context if e.level in LEVELS), *([build_up.level] if build_up else []),
+                    *(e.level for e in confirmed)], key=rank, default="none")
+        if confirmed and rank(said) > rank(scale):
+            scale = said
+            strengths.append((said, 1.0))
         said_raised = rank(said) > rank(self.state.said_level)
         raised = rank(scale) > rank(self.state.session_level)
         session_level = scale if raised else self.state.session_level
@@ -156,7 +164,7 @@ class CrisisDetector:
             # the table's row that decided this utterance's own level on each path
             rule = next(c.rule for c in decision.counted if c.level == level)
             because.append(Evidence("combine", level, 1.0, rule))
-        because += [*context, *([build_up] if build_up else [])]
+        because += [*context, *([build_up] if build_up else []), *confirmed]
         risk = Risk(level=reported, reasons=tuple(str(e) for e in because), evidence=tuple(because))
         return Assessment(risk, session_level, raised, text, own_watch, round(score, 3), reading,
                           said if said_raised else self.state.said_level, said_raised)
@@ -181,6 +189,10 @@ class CrisisDetector:
         return replace(assessment, risk=risk, session_level=heard, raised=rank(heard) > rank(self.session_level),
                        score=1.0, said_level=level if said_raised else assessment.said_level,
                        said_raised=assessment.said_raised or said_raised)
+
+    def asked_directly(self, heard: str) -> None:
+        """The reply asked directly about a level only the learned layers heard; a yes next confirms it."""
+        self.state.checked = heard
 
     def declined_check(self) -> None:
         """A clear no to the direct question: the crisis line was offered, and is not offered again."""
