@@ -75,3 +75,22 @@ def test_a_real_risk_must_reach_the_crisis_path_near_its_turn():
     never = [_turn(0), _turn(1000), _turn(2000), _turn(3000)]
     failed = {c.name: c.detail for c in check_session(case, SessionRun(never, [0, 1000, 2000, 3000])) if not c.passed}
     assert failed["crisis path from turn 2"] == "never" and "page" in failed
+
+
+# CI's subset: one session with risk words that are not risk, one with a real risk mid-session
+# (both from the tuned-on part; the held-out part stays out of anything run to pass).
+SPOKEN_SUBSET = ["cbt-revision-plan-organic", "efit-ex-notes-written"]
+
+
+@pytest.mark.speech
+@pytest.mark.parametrize("session_id", SPOKEN_SUBSET)
+def test_a_whole_spoken_session_reaches_the_crisis_path_and_pages_only_when_it_should(session_id, tmp_path):
+    from voice_therapist.bench.suite.run import run_case
+
+    case = load_case(SUITE / f"{session_id}.yaml")
+    assert not case.held_out
+    result = run_case(case, tmp_path, None)
+    assert not result.error, result.error
+    failed = {c.name: c.detail for c in result.checks if not c.passed}
+    safety = [name for name in failed if "crisis path" in name or "page" in name or name == "every client turn answered"]
+    assert not safety, failed

@@ -39,7 +39,7 @@ from ..safety.country import named_locale
 from ..safety.detector import Assessment, CrisisDetector
 from ..safety.escalation import EscalationEvent, needs_escalation
 from ..safety.escalation_service import EscalationService
-from ..safety.levels import SEPARATE, at_least
+from ..safety.levels import SEPARATE, at_least, rank
 from ..safety.responses import SafetyScriptError, SafetyScripts
 from ..safety.risk_answers import asked_level, risk_answer
 from ..storage.store import Storage
@@ -377,7 +377,7 @@ class VoiceSession:
         if decision.safety_kind == "declined":
             self.crisis.declined_check()
         elif decision.safety_kind == "check":
-            self.crisis.asked_directly(assessment.session_level)
+            self.crisis.asked_directly(max(assessment.heard, "watch", key=rank))
         if decision.scripts is not self.safety:  # the country they named: its crisis lines from now on
             self.safety = decision.scripts
             self.engine.resources = decision.scripts.resources
@@ -469,9 +469,12 @@ class VoiceSession:
         elif declined:
             offer = "check_declined" if self.crisis.state.checks_declined == 0 else "check_declined_again"
             lines, kind = [scripts.reply(offer)], "declined"
-        elif (assessment.raised or assessment.said_raised) and level != "none" and not at_least(said, "passive"):
+        elif not at_least(said, "passive") and (
+                ((assessment.raised or assessment.said_raised) and level != "none")
+                or (at_least(assessment.heard, "passive") and rank(assessment.heard) > rank(said))):
+            # a new guess at passive or above is asked about even when an earlier one set the heard level higher
             explicit_watch = assessment.said_raised and said == "watch"
-            urgent = at_least(assessment.session_level, "plan")  # the question names an act, and the emergency number
+            urgent = at_least(assessment.heard, "plan")  # the question names an act, and the emergency number
             lines, kind = [scripts.reply("watch" if explicit_watch else "check_urgent" if urgent else "check")], "check"
         if minor:
             lines.append(scripts.reply("minor"))

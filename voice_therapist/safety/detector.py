@@ -51,6 +51,7 @@ class Assessment:
     # they start the crisis path or page. A level the learned layers alone raised is asked about first.
     said_level: str = "none"
     said_raised: bool = False
+    heard: str = "none"  # this utterance's own level on the suicide scale (the session's may already be higher)
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ class CrisisDetector:
         because += [*context, *([build_up] if build_up else []), *confirmed]
         risk = Risk(level=reported, reasons=tuple(str(e) for e in because), evidence=tuple(because))
         return Assessment(risk, session_level, raised, text, own_watch, round(score, 3), reading,
-                          said if said_raised else self.state.said_level, said_raised)
+                          said if said_raised else self.state.said_level, said_raised, scale)
 
     def with_stress(self, assessment: Assessment, stress: float) -> Assessment:
         """A very tense voice with nothing found in the words asks gently (watch); it never lowers a level."""

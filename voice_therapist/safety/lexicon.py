@@ -402,6 +402,8 @@ PATTERNS: dict[str, list[str]] = {
         r"(?:hotel|hostel|room|airbnb|flat|house))",
         r"\b(?:wish|hope) i (?:wouldn't|would not|didn't|did not|won't|don't) wake up\b",
         r"\b(?:not|never) (?:to )?wake up\b",
+        # "go to sleep and not wake up", as Whisper also hears it ("...and out wake up")
+        r"\b(?:wish|wished|wishing|want|wanna|hope)\b.{0,40}\b(?:sleep|bed)\b.{0,12}\band (?:out|nod|knot|no) wake up\b",
         r"\b(?:don't|do not) want to (?:be here|live|exist|be alive)(?: anymore| any more)?\b",
         r"\bbetter off (?:dead|without me)\b",
         r"\b(?:i|i've|i have)? ?(?<!don't )(?<!do not )(?<!never )(?:just |really |still )?(?:want|wanna|wanted|"
