@@ -4,6 +4,8 @@ Every door (`serve`, `sip`, `talk`, `session`) starts one. A session hands it an
 the event is on disk before `submit` returns; delivery and its retries belong to the
 service, so a page queued while the webhook was down goes out without waiting for another
 caller, and one left undelivered by a crash or restart goes out when the next process starts.
+Many workers may share one outbox (the storage database): each retries only the events it
+has claimed there, so every worker's loop runs and each page still goes out once.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from .escalation import EscalationEvent, EscalationNotifier, EscalationQueue
 
 log = logging.getLogger(__name__)
+CLAIM_MARGIN_S = 10.0
 
 
 class EscalationService:
@@ -78,8 +81,12 @@ class EscalationService:
         """Delivers what it can; returns how many events are still undelivered."""
         if not self.notifier.url:  # nowhere to deliver: events wait on disk, and the notifier said so once
             return 0
+        queue = self.notifier.queue
         try:
-            await self.notifier.flush()
+            if hasattr(queue, "claim"):  # a shared outbox: only the events this worker holds now
+                await self.notifier.flush(await asyncio.to_thread(queue.claim))
+            else:
+                await self.notifier.flush()
             left = await self.notifier.pending_count()
         except Exception as exc:  # the loop must outlive a bad flush: the next one may work
             log.error("escalation retry failed: %s", type(exc).__name__)
@@ -112,6 +119,16 @@ class EscalationService:
             self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)
             self._loop_task = None
+        await self._release_claims()
+
+    async def _release_claims(self) -> None:
+        release = getattr(self.notifier.queue, "release", None)
+        if release is None or self._deliveries:  # a delivery still in flight keeps its claim until its lease ends
+            return
+        try:
+            await asyncio.to_thread(release)
+        except Exception as exc:  # the claims run out on their own
+            log.error("escalation claims could not be released: %s", type(exc).__name__)
 
 
 def escalation_service(cfg, storage=None) -> EscalationService:
@@ -126,5 +143,7 @@ def escalation_service(cfg, storage=None) -> EscalationService:
     queue = StoredEscalationQueue(storage.engine) if storage is not None else EscalationQueue(legacy)
     notifier = EscalationNotifier(safety.escalation_url, queue, token=os.environ.get(safety.escalation_token_env, ""),
                                   timeout_s=safety.escalation_timeout_s, retries=safety.escalation_attempts)
+    if storage is not None:  # a claim outlasts the holder's longest delivery round, then another worker may page
+        queue.lease_s = notifier.round_limit_s + CLAIM_MARGIN_S
     return EscalationService(notifier, safety.escalation_first_retry_s, safety.escalation_retry_s,
                              legacy_queue=legacy if storage is not None else None)

@@ -98,6 +98,8 @@ escalations = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", String(500), nullable=False, default=""),
     Column("delivered_at", String(40)),
+    Column("claimed_by", String(80)),  # the worker delivering it now; NULL when nobody is
+    Column("claimed_until", Float),  # that worker's lease (epoch seconds): after it, any worker may take over
 )
 
 # The key store: a separate database, so a backup of the data never carries the keys.
