@@ -96,3 +96,18 @@ async def test_a_worker_that_stops_cleanly_leaves_its_undelivered_pages_to_the_o
         assert await until(lambda: hook.received, timeout_s=10)
     assert time.monotonic() - started < 5  # long before the stopped worker's lease (30 s) would have run out
     assert [body["level"] for body, _ in hook.received] == ["plan"]
+
+
+async def test_a_page_delivered_since_a_worker_claimed_its_list_is_not_sent_again(engines, webhook):
+    hook = webhook()
+    slow = StoredEscalationQueue(engines(), worker="slow", lease_s=0.2)
+    page = event()
+    slow.put(page)
+    stale = slow.claim()  # the slow worker's round: by the time it reaches this page...
+    await asyncio.sleep(0.3)
+    other = StoredEscalationQueue(engines(), worker="other")
+    assert [p.id for p in other.claim()] == [page.id]
+    other.mark_delivered(page.id)  # ...its lease ran out and another worker paged it
+    service = EscalationService(EscalationNotifier(hook.url, slow, **FAST), first_retry_s=30, max_retry_s=30)
+    assert await service._attempt(stale[0].id, stale[0].payload) is True  # delivered, by someone
+    assert hook.received == []

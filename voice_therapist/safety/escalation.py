@@ -208,15 +208,21 @@ class EscalationNotifier:
             return False
         return await self._deliver(event.id, event.to_payload()) is True
 
+    async def attempt(self, id: str, payload: dict[str, Any]) -> bool | None:
+        """One delivery round for a stored event: True delivered, False refused (4xx), None unreachable."""
+        if not self._has_url():
+            return None
+        return await self._deliver(id, payload)
+
     async def pending_count(self) -> int:
         return len(await asyncio.to_thread(self.queue.pending))
 
-    async def flush(self, pending: list[PendingEscalation] | None = None) -> int:
-        """Tries every pending event (or the ones given), oldest first; returns how many were delivered."""
+    async def flush(self) -> int:
+        """Tries every pending event, oldest first; returns how many were delivered."""
         if not self._has_url():
             return 0
         try:
-            pending = await asyncio.to_thread(self.queue.pending) if pending is None else pending
+            pending = await asyncio.to_thread(self.queue.pending)
         except Exception as exc:
             log.error("escalation queue could not be read: %s", type(exc).__name__)
             return 0

@@ -28,6 +28,7 @@ class EscalationService:
         self.max_retry_s = max_retry_s
         self._legacy_queue = legacy_queue  # an older version's per-session file: its pending events move here
         self._deliveries: set[asyncio.Task] = set()
+        self._sending: dict[str, asyncio.Future] = {}  # event id -> its round in flight: live and retry never both
         self._loop_task: asyncio.Task | None = None
         self._wake = asyncio.Event()
 
@@ -54,10 +55,31 @@ class EscalationService:
         return task
 
     async def _deliver(self, event: EscalationEvent) -> bool:
-        delivered = await self.notifier.deliver(event)
+        delivered = await self._attempt(event.id, event.to_payload()) is True
         if not delivered:
             self._wake.set()  # the retry loop starts its backoff from the first step
         return delivered
+
+    async def _attempt(self, id: str, payload: dict) -> bool | None:
+        """One round for one event, shared by whoever asks for it meanwhile in this process."""
+        if id not in self._sending:
+            self._sending[id] = asyncio.ensure_future(self._claimed_round(id, payload))
+            self._sending[id].add_done_callback(lambda _: self._sending.pop(id, None))
+        return await asyncio.shield(self._sending[id])
+
+    async def _claimed_round(self, id: str, payload: dict) -> bool | None:
+        """On a shared outbox, the claim is taken again right before sending: a list claimed a
+        while ago may hold an event delivered since, or one whose lease ran out meanwhile."""
+        claim_one = getattr(self.notifier.queue, "claim_one", None)
+        if claim_one is not None and self.notifier.url:
+            try:
+                state = await asyncio.to_thread(claim_one, id)
+            except Exception as exc:  # the database is down: send anyway, at-least-once beats never
+                log.error("escalation claim failed: %s", type(exc).__name__)
+                state = "mine"
+            if state != "mine":
+                return True if state == "delivered" else False
+        return await self.notifier.attempt(id, payload)
 
     async def _retry_loop(self) -> None:
         """Flushes the outbox now, then again after each wait: the wait doubles while events
@@ -83,10 +105,12 @@ class EscalationService:
             return 0
         queue = self.notifier.queue
         try:
-            if hasattr(queue, "claim"):  # a shared outbox: only the events this worker holds now
-                await self.notifier.flush(await asyncio.to_thread(queue.claim))
-            else:
-                await self.notifier.flush()
+            # A shared outbox: only the events this worker holds now. Oldest first; a channel
+            # that is down ends the round, a refusal (4xx) does not.
+            items = await asyncio.to_thread(queue.claim if hasattr(queue, "claim") else queue.pending)
+            for item in items:
+                if await self._attempt(item.id, item.payload) is None:
+                    break
             left = await self.notifier.pending_count()
         except Exception as exc:  # the loop must outlive a bad flush: the next one may work
             log.error("escalation retry failed: %s", type(exc).__name__)
@@ -123,7 +147,7 @@ class EscalationService:
 
     async def _release_claims(self) -> None:
         release = getattr(self.notifier.queue, "release", None)
-        if release is None or self._deliveries:  # a delivery still in flight keeps its claim until its lease ends
+        if release is None or self._deliveries or self._sending:  # one in flight keeps its claim until its lease ends
             return
         try:
             await asyncio.to_thread(release)

@@ -63,10 +63,7 @@ class StoredEscalationQueue:
     def claim(self, limit: int = CLAIM_BATCH) -> list[PendingEscalation]:
         """Undelivered events that nobody else holds, oldest first, now held by this worker for one lease."""
         now = time.time()
-        free = and_(escalations.c.delivered_at.is_(None),
-                    or_(escalations.c.claimed_until.is_(None), escalations.c.claimed_until < now,
-                        escalations.c.claimed_by == self.worker))
-        chosen = select(escalations.c.id).where(free).order_by(escalations.c.created_at).limit(limit)
+        chosen = select(escalations.c.id).where(_free(now, self.worker)).order_by(escalations.c.created_at).limit(limit)
         if self._engine.dialect.name == "postgresql":
             chosen = chosen.with_for_update(skip_locked=True)  # rows another worker is claiming are passed over
         with self._engine.begin() as db:
@@ -74,6 +71,17 @@ class StoredEscalationQueue:
                               .values(claimed_by=self.worker, claimed_until=now + self.lease_s)
                               .returning(*escalations.c)).all()
         return [_pending(r) for r in sorted(rows, key=lambda r: r.created_at)]
+
+    def claim_one(self, id: str) -> str:
+        """Right before sending: "mine" once this worker holds the event for a new lease, else
+        "delivered" (by anyone) or "held" (another worker is on it)."""
+        now = time.time()
+        with self._engine.begin() as db:
+            if db.execute(update(escalations).where(escalations.c.id == id, _free(now, self.worker))
+                          .values(claimed_by=self.worker, claimed_until=now + self.lease_s)).rowcount:
+                return "mine"
+            delivered = db.execute(select(escalations.c.delivered_at).where(escalations.c.id == id)).scalar()
+        return "delivered" if delivered else "held"
 
     def release(self) -> None:
         """Gives up this worker's claims on undelivered events (a clean stop): others page them at once."""
@@ -92,6 +100,13 @@ class StoredEscalationQueue:
         with self._engine.begin() as db:
             db.execute(update(escalations).where(escalations.c.id == id)
                        .values(attempts=escalations.c.attempts + 1, last_error=error[:ERROR_MAX_CHARS]))
+
+
+def _free(now: float, worker: str):
+    """Undelivered, and nobody else's: never claimed, its holder's lease over, or this worker's own."""
+    return and_(escalations.c.delivered_at.is_(None),
+                or_(escalations.c.claimed_until.is_(None), escalations.c.claimed_until < now,
+                    escalations.c.claimed_by == worker))
 
 
 def _pending(row) -> PendingEscalation:
