@@ -49,3 +49,10 @@ def test_a_restarted_worker_still_knows_the_wrong_pins(engines):
     before.wrong("alice")
     before.wrong("alice")
     assert StoredPinThrottle(engines(), limit=2, window_s=100, clock=clock).locked("alice")
+
+
+def test_while_the_count_cannot_be_read_no_pin_opens_memory(tmp_path):
+    engine = open_engine(sqlite_url(tmp_path / "never-migrated.sqlite3"))  # no pin_failures table: reads fail
+    throttle = StoredPinThrottle(engine)
+    assert throttle.locked("alice") is True and throttle.wrong("alice") is False
+    engine.dispose()

@@ -83,9 +83,9 @@ class SessionMaker:
         return self._rendered[text]
 
     async def _check(self, call_number: int, user: str | None, pin_hash: str | None, entered: str) -> bool:
-        locked = user is not None and await asyncio.to_thread(self._throttle.locked, user)
+        locked = user is not None and self._throttle.locked(user)
         right = await asyncio.to_thread(pin_matches, entered, pin_hash)  # scrypt: ~65 ms, off the media loop
-        if not right and user is not None and await asyncio.to_thread(self._throttle.wrong, user):
+        if not right and user is not None and self._throttle.wrong(user):
             log.warning("call %d: too many wrong PINs for this caller ID in %d h; no PIN opens its memory for now",
                         call_number, WINDOW_S // 3600)
         if right and locked:
