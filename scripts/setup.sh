@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(espeak-ng sox libsndfile1 libportaudio2 build-essential cmake
-              postgresql chromium baresip sip-tester qemu-user)
+              postgresql chromium baresip sip-tester qemu-user
+              kamailio kamailio-tls-modules nginx)
 PY=${PYTHON:-python3}
 VENV=.venv
 LOCK=requirements.lock

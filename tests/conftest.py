@@ -70,3 +70,20 @@ def postgres():
     server = PostgresServer()
     yield server
     server.stop()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--cluster", action="store_true", help="run the cluster load test (scripts/cluster_test.sh)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--cluster"):
+        return
+    skip = pytest.mark.skip(reason="the cluster load test runs alone: scripts/cluster_test.sh")
+    for item in items:
+        if "cluster" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "cluster: the many-worker load test behind Kamailio and nginx")

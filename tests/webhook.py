@@ -3,6 +3,7 @@
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -19,13 +20,18 @@ class Webhook:
         self.port = port
         self.statuses = list(statuses)  # answered in order; 200 once used up
         self.received: list[tuple[dict, dict]] = []  # (json body, headers)
+        self.answers: list[tuple[str, int, float]] = []  # (event id, status answered, time.monotonic())
+        self.down = False  # answers 503 to everything while set: the on-call channel is failing
+        lock = threading.Lock()
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                hook.received.append((body, {k.lower(): v for k, v in self.headers.items()}))
-                status = hook.statuses.pop(0) if hook.statuses else 200
+                with lock:
+                    hook.received.append((body, {k.lower(): v for k, v in self.headers.items()}))
+                    status = 503 if hook.down else hook.statuses.pop(0) if hook.statuses else 200
+                    hook.answers.append((str(body.get("id", "")), status, time.monotonic()))
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

@@ -25,6 +25,7 @@ from .storage.crypto import MasterKeyError
 from .storage.database import StorageError
 from .storage.store import UnknownUser
 from .transports.microphone import NoAudioDevice
+from .workers import as_worker
 
 log = logging.getLogger("voice_therapist")
 
@@ -61,10 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="the talk page, its WebSocket and WebRTC doors, and the phone media stream")
     serve.add_argument("--host", help="default: server.host in the config")
     serve.add_argument("--port", type=int, help="default: server.port in the config")
+    serve.add_argument("--worker", type=int, help="run as worker N of cluster.serve_workers (its host and port)")
 
     sip = sub.add_parser("sip", help="answer phone calls over SIP (UDP) with RTP audio")
     sip.add_argument("--host", help="default: sip.host in the config")
     sip.add_argument("--port", type=int, help="default: sip.port in the config")
+    sip.add_argument("--worker", type=int, help="run as worker N of cluster.sip_workers (its ports and RTP range)")
 
     bench = sub.add_parser("bench", help="measure voice-to-voice latency, a naive pipeline, concurrency and memory")
     bench.add_argument("--json", default="bench-output/bench.json", help="where the results go (a .md table beside it)")
@@ -89,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         cfg = load_config(args.config)
         if getattr(args, "modality", None):
             cfg.session.modality = args.modality
+        if getattr(args, "worker", None) is not None:
+            cfg = as_worker(cfg, args.command, args.worker)
         configure_logging(cfg.logging.level)
         if args.command in STORAGE_COMMANDS:
             return run_storage_command(args, cfg)

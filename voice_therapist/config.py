@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .telephony.caller_access import plain_number
 from .telephony.pin import parse_pin_hash
+from .workers import check_distinct_ports, check_rtp_ranges
 
 ENV_PREFIX = "VOICE_THERAPIST__"
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "config" / "default.yaml"
@@ -195,6 +196,37 @@ class SipConfig(_Section):
         return self
 
 
+class ServeWorker(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(ge=1, le=65535)
+
+
+class SipWorker(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(ge=1, le=65535)
+    rtp_port_min: int = Field(ge=1024, le=65534)
+    rtp_port_max: int = Field(ge=1025, le=65535)
+
+    @model_validator(mode="after")
+    def _port_range(self) -> "SipWorker":
+        if self.rtp_port_min >= self.rtp_port_max:
+            raise ValueError("rtp_port_min must be below rtp_port_max")
+        return self
+
+
+class ClusterConfig(_Section):
+    """N `serve` and N `sip` processes behind nginx and Kamailio (docs/deploy.md); `--worker N` picks one."""
+    serve_workers: list[ServeWorker] = []
+    sip_workers: list[SipWorker] = []
+
+    @model_validator(mode="after")
+    def _apart(self) -> "ClusterConfig":
+        check_distinct_ports(self.serve_workers, "serve")
+        check_distinct_ports(self.sip_workers, "sip")
+        check_rtp_ranges(self.sip_workers)
+        return self
+
+
 class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -211,6 +243,7 @@ class Config(_Section):
     storage: StorageConfig = StorageConfig()
     server: ServerConfig = ServerConfig()
     sip: SipConfig = SipConfig()
+    cluster: ClusterConfig = ClusterConfig()
     logging: LoggingConfig = LoggingConfig()
 
     def data_dir(self, environ: Mapping[str, str] | None = None) -> Path:

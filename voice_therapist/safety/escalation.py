@@ -208,6 +208,12 @@ class EscalationNotifier:
             return False
         return await self._deliver(event.id, event.to_payload()) is True
 
+    async def attempt(self, id: str, payload: dict[str, Any]) -> bool | None:
+        """One delivery round for a stored event: True delivered, False refused (4xx), None unreachable."""
+        if not self._has_url():
+            return None
+        return await self._deliver(id, payload)
+
     async def pending_count(self) -> int:
         return len(await asyncio.to_thread(self.queue.pending))
 

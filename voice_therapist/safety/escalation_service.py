@@ -4,6 +4,8 @@ Every door (`serve`, `sip`, `talk`, `session`) starts one. A session hands it an
 the event is on disk before `submit` returns; delivery and its retries belong to the
 service, so a page queued while the webhook was down goes out without waiting for another
 caller, and one left undelivered by a crash or restart goes out when the next process starts.
+Many workers may share one outbox (the storage database): each retries only the events it
+has claimed there, so every worker's loop runs and each page still goes out once.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from .escalation import EscalationEvent, EscalationNotifier, EscalationQueue
 
 log = logging.getLogger(__name__)
+CLAIM_MARGIN_S = 10.0
 
 
 class EscalationService:
@@ -25,6 +28,7 @@ class EscalationService:
         self.max_retry_s = max_retry_s
         self._legacy_queue = legacy_queue  # an older version's per-session file: its pending events move here
         self._deliveries: set[asyncio.Task] = set()
+        self._sending: dict[str, asyncio.Future] = {}  # event id -> its round in flight: live and retry never both
         self._loop_task: asyncio.Task | None = None
         self._wake = asyncio.Event()
 
@@ -51,10 +55,31 @@ class EscalationService:
         return task
 
     async def _deliver(self, event: EscalationEvent) -> bool:
-        delivered = await self.notifier.deliver(event)
+        delivered = await self._attempt(event.id, event.to_payload()) is True
         if not delivered:
             self._wake.set()  # the retry loop starts its backoff from the first step
         return delivered
+
+    async def _attempt(self, id: str, payload: dict) -> bool | None:
+        """One round for one event, shared by whoever asks for it meanwhile in this process."""
+        if id not in self._sending:
+            self._sending[id] = asyncio.ensure_future(self._claimed_round(id, payload))
+            self._sending[id].add_done_callback(lambda _: self._sending.pop(id, None))
+        return await asyncio.shield(self._sending[id])
+
+    async def _claimed_round(self, id: str, payload: dict) -> bool | None:
+        """On a shared outbox, the claim is taken again right before sending: a list claimed a
+        while ago may hold an event delivered since, or one whose lease ran out meanwhile."""
+        claim_one = getattr(self.notifier.queue, "claim_one", None)
+        if claim_one is not None and self.notifier.url:
+            try:
+                state = await asyncio.to_thread(claim_one, id)
+            except Exception as exc:  # the database is down: send anyway, at-least-once beats never
+                log.error("escalation claim failed: %s", type(exc).__name__)
+                state = "mine"
+            if state != "mine":
+                return True if state == "delivered" else False
+        return await self.notifier.attempt(id, payload)
 
     async def _retry_loop(self) -> None:
         """Flushes the outbox now, then again after each wait: the wait doubles while events
@@ -78,8 +103,14 @@ class EscalationService:
         """Delivers what it can; returns how many events are still undelivered."""
         if not self.notifier.url:  # nowhere to deliver: events wait on disk, and the notifier said so once
             return 0
+        queue = self.notifier.queue
         try:
-            await self.notifier.flush()
+            # A shared outbox: only the events this worker holds now. Oldest first; a channel
+            # that is down ends the round, a refusal (4xx) does not.
+            items = await asyncio.to_thread(queue.claim if hasattr(queue, "claim") else queue.pending)
+            for item in items:
+                if await self._attempt(item.id, item.payload) is None:
+                    break
             left = await self.notifier.pending_count()
         except Exception as exc:  # the loop must outlive a bad flush: the next one may work
             log.error("escalation retry failed: %s", type(exc).__name__)
@@ -112,6 +143,16 @@ class EscalationService:
             self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)
             self._loop_task = None
+        await self._release_claims()
+
+    async def _release_claims(self) -> None:
+        release = getattr(self.notifier.queue, "release", None)
+        if release is None or self._deliveries or self._sending:  # one in flight keeps its claim until its lease ends
+            return
+        try:
+            await asyncio.to_thread(release)
+        except Exception as exc:  # the claims run out on their own
+            log.error("escalation claims could not be released: %s", type(exc).__name__)
 
 
 def escalation_service(cfg, storage=None) -> EscalationService:
@@ -126,5 +167,7 @@ def escalation_service(cfg, storage=None) -> EscalationService:
     queue = StoredEscalationQueue(storage.engine) if storage is not None else EscalationQueue(legacy)
     notifier = EscalationNotifier(safety.escalation_url, queue, token=os.environ.get(safety.escalation_token_env, ""),
                                   timeout_s=safety.escalation_timeout_s, retries=safety.escalation_attempts)
+    if storage is not None:  # a claim outlasts the holder's longest delivery round, then another worker may page
+        queue.lease_s = notifier.round_limit_s + CLAIM_MARGIN_S
     return EscalationService(notifier, safety.escalation_first_retry_s, safety.escalation_retry_s,
                              legacy_queue=legacy if storage is not None else None)

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK_KEY = 0x766F6963  # any fixed number: the one advisory lock all workers take to migrate
 
 
 class StorageError(RuntimeError):
@@ -42,6 +43,8 @@ def migrate(engine: Engine, branch: str) -> None:
     cfg.attributes["branch"] = branch
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":  # workers starting together migrate one at a time
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, f"{branch}@head")
     except SQLAlchemyError as exc:

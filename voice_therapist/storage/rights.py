@@ -7,7 +7,7 @@ import time
 from sqlalchemy import delete, select
 
 from .store import Storage, UnknownUser
-from .tables import artifacts, audit_log, consents, escalations, sessions, turns, users, voice_baselines
+from .tables import artifacts, audit_log, consents, escalations, pin_failures, sessions, turns, users, voice_baselines
 
 EXPORT_FORMAT = "voice-therapist-export/1"
 
@@ -48,7 +48,7 @@ def forget_user(storage: Storage, user_id: str) -> None:
         raise UnknownUser("no such user")
     storage.keys.destroy(user_id)
     with storage.engine.begin() as db:
-        for table in (turns, artifacts, voice_baselines, sessions, consents, audit_log):
+        for table in (turns, artifacts, voice_baselines, sessions, consents, audit_log, pin_failures):
             db.execute(delete(table).where(table.c.user_id == user_id))
         # An undelivered crisis escalation still goes out (it holds no words); delivered ones go now.
         db.execute(delete(escalations).where(escalations.c.user_id == user_id, escalations.c.delivered_at.is_not(None)))

@@ -98,6 +98,16 @@ escalations = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", String(500), nullable=False, default=""),
     Column("delivered_at", String(40)),
+    Column("claimed_by", String(80)),  # the worker delivering it now; NULL when nobody is
+    Column("claimed_until", Float),  # that worker's lease (epoch seconds): after it, any worker may take over
+)
+
+pin_failures = Table(
+    "pin_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", ID, nullable=False),  # whose PIN was tried; no foreign key: a caller may have no row yet
+    Column("at", Float, nullable=False),  # wall-clock time of the wrong PIN; rows older than the window go
+    Index("pin_failures_by_user", "user_id", "at"),
 )
 
 # The key store: a separate database, so a backup of the data never carries the keys.

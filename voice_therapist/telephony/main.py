@@ -33,7 +33,8 @@ class SessionMaker:
     a trusted trunk's caller gets theirs at once, a caller who may have a PIN starts anonymous
     behind a PinGate, and everyone else is anonymous, with nothing kept."""
 
-    def __init__(self, cfg: Config, models, open_storage: Callable[[], object], lines: PinLines, escalations):
+    def __init__(self, cfg: Config, models, open_storage: Callable[[], object], lines: PinLines, escalations,
+                 throttle=None):
         self._cfg = cfg
         self._models = models
         self._open_storage = open_storage
@@ -41,7 +42,7 @@ class SessionMaker:
         self._storage = None
         self._escalations = escalations  # the process's EscalationService: every call submits to it
         self._rendered: dict[str, object] = {}  # the PIN lines' audio, rendered once per process
-        self._throttle = PinThrottle()
+        self._throttle = throttle or PinThrottle()  # the shared store's, when there is one: all workers count
 
     def __call__(self, caller: Caller, emit: Callable[[dict], None]) -> CallSession:
         access = caller_access(self._cfg.sip, caller.caller_id, caller.source_ip)
@@ -145,8 +146,10 @@ async def _serve_calls(args, cfg: Config, models, lines: PinLines, escalations, 
     from ..storage import open_storage
 
     settings = settings_from(args, cfg)
+    from ..storage.pin_failures import StoredPinThrottle
+
     sessions = SessionMaker(cfg, models, (lambda: storage) if storage is not None else (lambda: open_storage(cfg)),
-                            lines, escalations)
+                            lines, escalations, StoredPinThrottle(storage.engine) if storage is not None else None)
     agent = UserAgent(settings, sessions)
     try:
         host, port = await agent.start()
