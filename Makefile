@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Both install what they need first.
-.PHONY: install run test bench sessions train-crisis clean
+.PHONY: install run test test-vllm bench sessions train-crisis clean
 
 install:
 	@bash scripts/setup.sh
@@ -9,6 +9,10 @@ run: install
 
 test: install
 	@bash scripts/test.sh
+
+# The `openai` backend against a real vLLM server (CI's second stage; docs/vllm.md).
+test-vllm: install
+	@bash scripts/vllm_stage.sh
 
 bench: install
 	.venv/bin/voice-therapist bench --json bench-output/bench.json
@@ -22,4 +26,4 @@ train-crisis: install
 	@bash scripts/train_crisis.sh
 
 clean:
-	rm -rf .venv demo-output test-artifacts
+	rm -rf .venv .venv-vllm .cache/vllm demo-output test-artifacts

@@ -113,6 +113,37 @@ async def test_a_refused_connection_is_a_clear_error():
     await chat.aclose()
 
 
+
+def _chunk(data: bytes) -> bytes:
+    return b"%x\r\n%s\r\n" % (len(data), data)
+
+
+async def _half_stream_server(finish: bytes):
+    """A server that streams two tokens, then ends the body with `finish` and closes."""
+    async def answer(reader, writer):
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n")
+        for word in ("Hello", " there"):
+            writer.write(_chunk(b'data: {"choices":[{"delta":{"content":"%s"}}]}\n\n' % word.encode()))
+        writer.write(finish)
+        await writer.drain()
+        writer.close()
+
+    return await asyncio.start_server(answer, "127.0.0.1", 0)
+
+
+@pytest.mark.parametrize("finish", [b"", b"0\r\n\r\n"], ids=["connection_dropped", "body_ended_without_done"])
+async def test_a_server_gone_mid_reply_is_a_clear_error_after_the_tokens_it_sent(finish):
+    srv = await _half_stream_server(finish)
+    chat = backend(srv.sockets[0].getsockname()[1])
+    pieces = []
+    with pytest.raises(LLMUnavailable, match="closed the stream mid-reply"):
+        async for piece in chat.stream(MESSAGES):
+            pieces.append(piece)
+    assert pieces == ["Hello", " there"]
+    await chat.aclose()
+    srv.close()
+
 @pytest.mark.speech
 async def test_the_session_goes_on_when_the_llm_server_dies(cfg, models, server, escalations):
     proc, port = server

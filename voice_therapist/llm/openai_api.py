@@ -42,20 +42,26 @@ class OpenAIChat:
         return body
 
     async def stream(self, messages: list[dict[str, str]], **opts: Any) -> AsyncIterator[str]:
+        answered = False
         try:
             async with self._client.stream("POST", "/chat/completions", json=self._body(messages, opts)) as resp:
                 if resp.status_code != 200:
                     detail = (await resp.aread())[:200].decode("utf-8", "replace")
                     raise LLMUnavailable(f"LLM server answered HTTP {resp.status_code}: {detail}")
+                answered = True
                 async for line in resp.aiter_lines():
                     piece = _parse_sse_line(line)
                     if piece is None:
-                        break
+                        return
                     if piece:
                         yield piece
+            # A server that dies between two events may close the connection cleanly.
+            raise LLMUnavailable("LLM server closed the stream mid-reply: no [DONE]")
         except httpx.TimeoutException as exc:
             raise LLMUnavailable(f"LLM server timed out after {self._cfg.timeout_s:g} s") from exc
         except httpx.HTTPError as exc:
+            if answered:  # it was reachable: say that it went away, not that it never answered
+                raise LLMUnavailable(f"LLM server closed the stream mid-reply: {type(exc).__name__}") from exc
             raise LLMUnavailable(f"LLM server unreachable at {self._cfg.base_url}: {type(exc).__name__}") from exc
 
     async def prefill(self, messages: list[dict[str, str]]) -> None:
