@@ -7,8 +7,9 @@ install:
 run: install
 	.venv/bin/voice-therapist run
 
+# `make test TESTS=tests/test_g711.py` runs one file.
 test: install
-	@bash scripts/test.sh
+	@bash scripts/test.sh $(TESTS)
 
 # The `openai` backend against a real vLLM server (CI's second stage; docs/vllm.md).
 test-vllm: install

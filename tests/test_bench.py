@@ -29,7 +29,7 @@ async def test_bench_writes_the_json_the_table_and_the_plot(cfg, models, tmp_pat
     for key in NUMBERS:
         assert isinstance(lookup(results, key), Real), key
     for part in ("endpoint", "asr_final", "crisis_check", "tts_first_audio", "first_audio_out"):
-        assert isinstance(results["single"]["parts"][part]["median"], Real), part
+        assert isinstance(results["single"]["parts"][part]["median_ms"], Real), part
     sessions = results["concurrency"]["max_sessions_p95_under_2s"]
     assert isinstance(sessions, int), results["concurrency"]["status"]
     level = results["concurrency"]["levels"][0]

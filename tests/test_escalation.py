@@ -4,7 +4,6 @@ import json
 import logging
 import time
 
-import pytest
 
 from voice_therapist.safety.escalation import (
     EscalationEvent,

@@ -13,12 +13,13 @@ from typing import Any, Literal, Mapping
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .resources import data_path
 from .telephony.caller_access import plain_number
 from .telephony.pin import parse_pin_hash
 from .workers import check_distinct_ports, check_rtp_ranges
 
 ENV_PREFIX = "VOICE_THERAPIST__"
-DEFAULT_FILE = Path(__file__).resolve().parent.parent / "config" / "default.yaml"
+DEFAULT_FILE = data_path("config", "default.yaml")
 
 
 class ConfigError(ValueError):

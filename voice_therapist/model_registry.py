@@ -9,7 +9,9 @@ from pathlib import Path
 
 import yaml
 
-REGISTRY_FILE = Path(__file__).resolve().parent.parent / "models" / "registry.yaml"
+from .resources import data_path
+
+REGISTRY_FILE = data_path("models", "registry.yaml")
 
 
 class ModelNotFound(RuntimeError):

@@ -12,9 +12,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from ..resources import source_tree
 from .distortion_labels import CBT_BENCH, THINKING_TRAPS
 
-DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
+DATASETS = source_tree().parent / "shared" / "datasets"
 
 
 def hit_rate_and_macro_f1(items: list[tuple[str, set[str]]], predict) -> dict:

@@ -13,7 +13,9 @@ import json
 import random
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from ..resources import source_tree
+
+ROOT = source_tree()
 GOLDEN = ROOT / "tests" / "data" / "crisis_golden.jsonl"
 SCORE_TOLERANCE = 0.05
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import statistics
-
-import numpy as np
 
 from ..pipeline.turn_record import LATENCY_PARTS
+from .stats import spread
 
 
 def word_error_rate(references: list[str], hypotheses: list[str]) -> float:
@@ -29,15 +27,11 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower().replace("-", " "))
 
 
-def summarize(turns: list[dict]) -> dict[str, dict[str, float]]:
+def summarize(turns: list[dict]) -> dict[str, dict[str, float | int | None]]:
+    """spread() of each latency part the turns reached."""
     summary = {}
     for part in LATENCY_PARTS:
         values = [t["latency_ms"][part] for t in turns if part in t["latency_ms"]]
         if values:
-            summary[part] = {
-                "median": round(statistics.median(values), 1),
-                "p95": round(float(np.percentile(values, 95)), 1),
-                "max": round(max(values), 1),
-                "n": len(values),
-            }
+            summary[part] = spread(values)
     return summary

@@ -49,7 +49,7 @@ def markdown(results: dict) -> str:
               "before the endpoint.", "",
               "| part | median | p95 | max |", "|---|---|---|---|"]
     for part, s in single["parts"].items():
-        lines.append(f"| {PART_NAMES.get(part, part)} | {s['median']:.0f} | {s['p95']:.0f} | {s['max']:.0f} |")
+        lines.append(f"| {PART_NAMES.get(part, part)} | {s['median_ms']:.0f} | {s['p95_ms']:.0f} | {s['max_ms']:.0f} |")
     naive = results["naive"]
     if "routing" not in single["parts"]:
         routing = naive["stages"]["routing_ms"]

@@ -14,7 +14,9 @@ from typing import Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-PROTOCOL_DIR = Path(__file__).resolve().parent.parent.parent / "protocols"
+from ..resources import data_path
+
+PROTOCOL_DIR = data_path("protocols")
 Extractor = Literal["utterance", "rating", "yes_no", "risk_yes_no", "distortion", "balanced_thought"]
 # Values the engine provides besides slots: see engine.TEMPLATE_VALUES.
 ENGINE_VALUES = {

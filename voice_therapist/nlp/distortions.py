@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..resources import data_path
 from .distortion_knowledge import load_knowledge
 from .embedder import SentenceEmbedder
 from .sentence_exemplar_scorer import SentenceExemplarScorer
@@ -27,7 +28,7 @@ DEV_LABEL_COUNTS = {
     "should_statements": 10, "labeling": 62, "personalization": 75, "none": 17,
 }
 PSEUDO_COUNT = 10
-KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent.parent / "protocols" / "knowledge" / "distortions.yaml"
+KNOWLEDGE_FILE = data_path("protocols", "knowledge", "distortions.yaml")
 NONE_DESCRIPTION = {
     "title": "no clear thinking trap",
     "explanation": "I don't hear an obvious thinking trap in that, which is worth knowing. Let's still check how true it feels.",

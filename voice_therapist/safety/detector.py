@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..frames import Risk
+from ..resources import data_path
 from .classifier import Reading, UtteranceClassifier
 from .combine import WORDS
 from .conversation import ConversationState
@@ -29,7 +30,7 @@ from .ngram_classifier import NgramNaiveBayes
 from .semantic import SemanticCrisisModel
 from .tuned_model import TunedCrisisModel
 
-SAFETY_DIR = Path(__file__).resolve().parent.parent.parent / "protocols" / "safety"
+SAFETY_DIR = data_path("protocols", "safety")
 EXEMPLARS_FILE = SAFETY_DIR / "crisis_exemplars.yaml"  # written as exemplars
 # The development sets' lines (other authors'), copied by scripts/exemplars_from_dev_sets.py.
 DEV_SET_EXEMPLARS_FILE = SAFETY_DIR / "crisis_exemplars_dev_sets.yaml"

@@ -22,20 +22,16 @@ from pathlib import Path
 
 import numpy as np
 
+from ..resources import data_path
 from .levels import AT_RISK, SEPARATE
 
 log = logging.getLogger(__name__)
-# Trained once from the exemplars and shipped (`make train-crisis`): lbfgs stops at its tolerance,
-# and where it stops moved with the BLAS kernels and thread count (0.06 in a probability), so a
-# layer trained at each start gave other answers on another CPU.
-SHIPPED = Path(__file__).resolve().parent.parent.parent / "models" / "crisis_linear.npz"
+# Shipped, not trained at start: where lbfgs stops moves with the BLAS kernels, so answers differed by CPU.
+SHIPPED = data_path("models", "crisis_linear.npz")
 
-# Chosen by leaving each of the seven newest read sets out in turn (wide vectors), never on
-# the sets kept unread. C 16 / 64 / 256: recall 0.907 / 0.919 / 0.924, the same hard
-# negatives flagged (6.7%), ordinary talk on the crisis path 1.6% / 1.2% / 3.2%.
+# Both chosen on read sets left out in turn, never on unread ones (figures: docs/safety-record.md).
 REGULARISATION_C = 64.0
-MIN_RISK_MASS = 0.9  # the probabilities of the at-risk levels together must reach this (at C 64,
-                     # 0.85: recall 0.926, 3.2% of ordinary talk; 0.95: recall 0.907, 1.2%)
+MIN_RISK_MASS = 0.9  # the at-risk levels' probabilities together must reach this
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-RESPONSES_FILE = ROOT / "protocols" / "safety" / "responses.yaml"
-RESOURCES_FILE = ROOT / "config" / "crisis_resources.yaml"
+from ..resources import data_path
+
+RESPONSES_FILE = data_path("protocols", "safety", "responses.yaml")
+RESOURCES_FILE = data_path("config", "crisis_resources.yaml")
 REQUIRED_KEYS = ("crisis_line", "emergency", "youth_line", "abuse_line", "transfer_number")
 
 

@@ -20,13 +20,14 @@ import numpy as np
 from ..nlp import bert_graph
 from ..nlp.embedder import cached_graph, default_model_dir, encoder_session, quantized
 from ..nlp.embedding_cache import default_cache_dir
+from ..resources import data_path
 from .levels import AT_RISK
 
-MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "crisis_tuned"
+MODEL_DIR = data_path("models", "crisis_tuned")
 # The classifier's classes, in the order of its outputs.
 LEVELS = ["none", "watch", "passive", "active", "plan", "imminent", "harm_others", "abuse"]
 SCALE = [level for level in LEVELS if level in AT_RISK]  # the suicide-scale levels it may name
-# Chosen on pairs of read sets, each pair left out of all training in turn (README, "Safety"):
+# Chosen on pairs of read sets, each pair left out of all training in turn (docs/safety-record.md):
 # 0.7 flagged more hard negatives for no more recall, 0.9 caught less.
 MIN_RISK_MASS = 0.8  # passive, active, plan and imminent together
 from .combine import SURE_NONE  # noqa: E402,F401  the veto's threshold lives with the combiner's table

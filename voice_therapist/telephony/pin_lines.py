@@ -7,7 +7,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-PIN_LINES_FILE = Path(__file__).resolve().parent.parent.parent / "protocols" / "phone" / "pin_entry.yaml"
+from ..resources import data_path
+
+PIN_LINES_FILE = data_path("protocols", "phone", "pin_entry.yaml")
 
 
 class PinLines(BaseModel):
