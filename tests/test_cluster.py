@@ -220,7 +220,7 @@ async def _exercise(cluster: Cluster, tmp: Path, artifacts: Path) -> None:
     proxy_port = free_udp_port()
     tls_port = free_port()
     sip_proxy = cluster.add(kamailio(tmp / "kamailio", proxy_port, sip_ports, tls=(tls_port, cert, key)))
-    web_proxy = cluster.add(nginx(tmp / "nginx", nginx_port, serve_ports, cert, key))
+    cluster.add(nginx(tmp / "nginx", nginx_port, serve_ports, cert, key))
     print(f"workers ready after {workers_ready_s:.0f} s; proxies starting in {tmp}", flush=True)
     await asyncio.to_thread(sip_proxy.wait_for, r"Listening on", 0, 30)
     await asyncio.sleep(3)  # a round of OPTIONS probes: every worker answers

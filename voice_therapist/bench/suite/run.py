@@ -22,12 +22,13 @@ import numpy as np
 
 from ...audio.pcm import SAMPLE_RATE
 from ...audio.wavfile import read_any, write_int16
+from ...resources import source_tree
 from ..voices import trim
 from .cases import Case, load_suite
 from .checks import Check, SessionRun, check_session
 from .report import write_report
 
-SUITE_DIR = Path(__file__).resolve().parents[3] / "tests" / "sessions"
+SUITE_DIR = source_tree() / "tests" / "sessions"  # a developer's tool: the sessions live beside the tests
 LEAD_S = 0.5
 REPLY_GAP_S = 20.0  # the issue's own runs gave each reply 20 s; the longest crisis replies take ~15 s
 SESSION_TIMEOUT_S = 600
