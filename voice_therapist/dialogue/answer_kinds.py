@@ -21,7 +21,7 @@ _OFF_TASK = re.compile(
     r"\b(ignore (all |your |the |my |previous |any )*(instructions|rules|prompt)|forget (your|all|the) (instructions|rules)|"
     r"you are now|pretend (to be|you'?re)|act as (a|an|my)|system prompt|developer mode|jailbreak|tell me a joke|"
     r"(what|which|how much|how many) (dose|dosage|mg|milligrams|pills|tablets)|how (much|many) (of )?(my |the )?"
-    r"(pills|tablets|medication|meds) (should|can|do) i|(should|can) i (take|double|up) (my |more |the )?(dose|meds|medication|pills)|"
+    r"(\w+ )?(pills|tablets|medication|meds) (should|can|do) i|(should|can) i (take|double|up) (my |more |the )?(dose|meds|medication|pills)|"
     r"prescribe me|recommend (a|some) (medication|pill|drug))\b", re.I)
 _DECLINE = re.compile(
     r"\b(i'?d rather not|i would rather not|(i'?d )?prefer not to|i don'?t (really )?want to (talk|say|go|get|answer|think)|"
@@ -103,3 +103,10 @@ def correction_text(text: str) -> str:
     match = re.search(r"\b(?:i meant|what i meant was|i mean|that'?s not what i (?:said|meant))\b[\s,:]*(?:that\s+|is\s+|was\s+)?(.*)",
                       text, re.I)
     return match.group(1) if match and match.group(1).strip() else text
+
+
+def concern_text(text: str) -> str:
+    """The new concern itself, without "actually, there's something else"."""
+    rest = _NEW_CONCERN.sub(" ", text)
+    rest = re.sub(r"^[\W]*(?:(?:actually|also|but|and|so|well|um|is|was|that|it'?s|really)[\s,.:]+)*", "", rest.strip(), flags=re.I)
+    return rest or text

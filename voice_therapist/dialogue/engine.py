@@ -21,7 +21,7 @@ from typing import Protocol as TypingProtocol
 from ..frames import Move
 from ..safety.levels import at_least
 from . import answer_kinds as kinds
-from .answer_kinds import correction_text
+from .answer_kinds import concern_text, correction_text
 from .extractors import EXTRACTORS, SIMPLE
 from .guard import check_sentence, fits_the_mood
 from .key_phrase import key_phrase, towards_you
@@ -274,7 +274,7 @@ class SessionEngine:
             artifact = None if state.saved else self._artifact(state)
             return self._compose(closing, text, said, kind, artifact=artifact)
         if kind == kinds.NEW_CONCERN and state.phase == WORKING:
-            concern = key_phrase(text)
+            concern = key_phrase(concern_text(text))
             state = replace(state, offer=concern)
             said.append(("new_concern", {"concern": concern, "concern_you": towards_you(concern)}))
             return self._compose(state, text, said, kind, ask=False)

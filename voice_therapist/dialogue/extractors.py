@@ -171,12 +171,23 @@ _TOPIC_NOISE = re.compile(r"^\W*(hi|hello|hey|good (morning|evening|afternoon)|i
                           r"thanks?( you)?|ok(ay)?|(about |maybe |like |probably )?(an? )?\w+( out of (10|ten))?)\W*$", re.I)
 
 
-def topic(text: str) -> str | None:
-    """What they came with: the key phrase of a turn that says more than hello and a number."""
-    parts = [p for p in clauses(text) if not _TOPIC_NOISE.match(p) and len(content_words(p)) >= 2]
+def offered_topic(text: str) -> str | None:
+    """What they came with, said before it was asked: a clause that says more than hello and a number."""
+    parts = [p for p in clauses(text) if not _TOPIC_NOISE.match(p) and len(content_words(p)) >= 2 and len(p.split()) >= 4]
     if not parts:
         return None
     return key_phrase(". ".join(parts))
+
+
+def topic(text: str) -> str | None:
+    """What they came with, in answer to the question: any key phrase with some content."""
+    if _NOT_AN_ANSWER.match(text.strip()):
+        return None
+    found = offered_topic(text)
+    if found:
+        return found
+    phrase = key_phrase(text)
+    return phrase if len(content_words(phrase)) >= 1 else None
 
 
 _THOUGHT = re.compile(
@@ -355,7 +366,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "yes_no": Extractor(yes_no),
     "risk_yes_no": Extractor(risk_answer),  # the screener's questions: a hedge ("sometimes", "I don't know") is a yes
     "balanced_thought": Extractor(balanced_thought),
-    "topic": Extractor(topic, topic),
+    "topic": Extractor(topic, offered_topic),
     "thought": Extractor(thought, offered_thought),
     "evidence_against": Extractor(utterance, offered_evidence_against),
     "body": Extractor(body, offered_body),

@@ -15,7 +15,7 @@ _FILLER = re.compile(
     r"i guess|i think|i suppose|you know|and|but|then|hi|hello|hey|sorry|right|sure|probably|maybe|just)[,.]?\s+)+",
     re.I)
 # Where one clause ends and the next begins, in speech that has few full stops.
-_CLAUSE = re.compile(r"\s*(?:[.!?;:]+|,|\s-\s|\bbut\b|\bbecause\b|\bcause\b|\bso that\b|\band then\b|\band\b(?= i\b))\s*",
+_CLAUSE = re.compile(r"\s*([.!?;:]+|,|\s-\s|\bbut\b|\bbecause\b|\bcause\b|\bso that\b|\band then\b|\band\b(?= i\b))\s*",
                      re.I)
 _STOP = set("""a an the and or but if so to of in on at for with about from by is are was were be been am i you he she
 it we they me my your our their this that these those what how why when where who do does did have has had not no yes
@@ -34,7 +34,15 @@ def content_words(text: str) -> list[str]:
 
 
 def clauses(text: str) -> list[str]:
-    parts = [_FILLER.sub("", p.strip()).strip(" ,.;:!?-") for p in _CLAUSE.split(text or "")]
+    pieces = _CLAUSE.split(text or "")
+    merged: list[str] = []
+    for i in range(0, len(pieces), 2):
+        delimiter = pieces[i - 1].lower() if i else ""
+        if delimiter == "and" and merged and len(merged[-1].split()) < 3:
+            merged[-1] = f"{merged[-1]} and {pieces[i]}"  # "my partner and I keep fighting" is one clause
+        else:
+            merged.append(pieces[i])
+    parts = [_FILLER.sub("", p.strip()).strip(" ,.;:!?-") for p in merged]
     return [p for p in parts if p]
 
 
