@@ -119,7 +119,6 @@ class SessionEngine:
         self.understander = understander  # a capable LLM's reading of each turn; the rules when None or failing
         self.responses = protocols.responses.pools()
         self.kinds = self._slot_kinds()
-        self._heard: str | None = None  # the LLM's acknowledgement of the turn being planned
         self.state = EngineState(phase=OPENING, step=protocols.frame.opening[0].id)
 
     def _slot_kinds(self) -> dict[str, str]:
@@ -244,14 +243,17 @@ class SessionEngine:
             state = replace(state, route_text=text)
         slots.update(filled)
         self._name_distortion(slots)
-        said: list[tuple[str, dict[str, str]]] = []  # (pool, values): what answers the kind of turn
         kind = reading.kind
+        said: list[tuple[str, dict[str, str]]] = []  # (pool, values): what answers the kind of turn
+        heard = reading.acknowledgement
+        if heard and kind in (kinds.ANSWER, kinds.YES, kinds.NO) and heard.rstrip()[-1:] in ".!" and all(
+                v.ok for v in (check_sentence(heard, 0), fits_the_mood(heard, text))):
+            said.append(("heard", {"line": heard.strip()}))  # a capable LLM's reflection, checked by the guard
         previous_slot = state.last_slot
         state = replace(state, slots=slots, last_slot=next(iter(filled), state.last_slot))
-        self._heard = reading.acknowledgement
 
         if not state.greeted:
-            return self._welcome(replace(state, greeted=True), text, filled, ctx, kind)
+            return self._welcome(replace(state, greeted=True), text, filled, ctx, kind, said)
 
         if kind == kinds.OFF_TASK:  # nothing of it is kept or quoted; the question stands
             return self._compose(self.state, text, [("off_task", {})], kind, lines="again")
@@ -295,12 +297,13 @@ class SessionEngine:
             return self._move_on(state, step, text, ctx, said, kind, filled, force=True)
         return self._move_on(state, step, text, ctx, said, kind, filled)
 
-    def _welcome(self, state: EngineState, text: str, filled: dict[str, str], ctx: TurnContext, kind: str) -> Plan:
+    def _welcome(self, state: EngineState, text: str, filled: dict[str, str], ctx: TurnContext, kind: str,
+                 heard: list) -> Plan:
         """The first reply: hello, what they said if it was more than hello, the limits, then the first question."""
         returning = self.memory.has_memory
         said = [("returning_greeting" if returning else "greeting", {})]
         if kind != kinds.OFF_TASK:
-            said += self._acknowledgement(state, filled, text)
+            said += heard or self._acknowledgement(state, filled, text)
         said.append(("returning_notice" if returning else "notice", {}))
         if kind == kinds.OFF_TASK:
             said.append(("off_task", {}))
@@ -337,7 +340,8 @@ class SessionEngine:
             state = replace(state, passed=state.passed + tuple(missing))
             missing = []
         exits = force or (not missing and turns >= step.exit.min_turns) or turns >= step.exit.max_turns
-        if kind not in (kinds.DECLINE, kinds.DONT_KNOW, kinds.CORRECTION) and not number_elsewhere:
+        if kind not in (kinds.DECLINE, kinds.DONT_KNOW, kinds.CORRECTION) and not number_elsewhere and not any(
+                pool == "heard" for pool, _ in said):
             said[:0] = self._acknowledgement(state, filled, text, kind)
         routed = artifact = None
         if exits and not stay:
@@ -459,10 +463,7 @@ class SessionEngine:
     # --- phrasing the move -----------------------------------------------------------------
     def _acknowledgement(self, state: EngineState, filled: dict[str, str], text: str,
                          kind: str = kinds.ANSWER) -> list[tuple[str, dict[str, str]]]:
-        """A short reflection of what was just said, quoting its key phrase (or a capable LLM's, if the guard passes it)."""
-        heard, self._heard = self._heard, None
-        if heard and all(v.ok for v in (check_sentence(heard, 0), fits_the_mood(heard, text))) and heard.rstrip()[-1:] in ".!":
-            return [("raw", {"line": heard.strip()})]
+        """A short reflection of what was just said, quoting its key phrase."""
         if kind in (kinds.YES, kinds.NO, kinds.THANKS):
             return [(kind, {})]
         name, value = next(((k, v) for k, v in filled.items()
@@ -492,13 +493,15 @@ class SessionEngine:
         if ask and step is not None:
             template, question = self._pick(self._candidates(step, state, lines), values, spoken)
         parts = []
+        phrased = False  # the LLM's words are in the reply: it is not sent to the LLM again
         quoted = {name for _, name, _, _ in string.Formatter().parse(template) if name}
         for pool, extra in said:
             slot = extra.get("slot")
             if slot and (slot in quoted or f"{slot}_you" in quoted):
                 continue  # the move's own line quotes it already
-            if pool == "raw":
+            if pool == "heard":
                 parts.append(extra["line"])
+                phrased = True
                 continue
             _, line = self._pick(self.responses[pool], {**values, **extra}, spoken)
             if line:
@@ -515,7 +518,8 @@ class SessionEngine:
         modality = state.modality or state.phase
         asks = tuple(s for s in step.slots if s not in state.slots) if ask else ()
         return Plan(Move(modality=modality, step=step.id, scripted_line=line), step.goal,
-                    example_line(template or line), step.say == "scripted", state, routed, artifact, kind=kind, asks=asks)
+                    example_line(template or line), step.say == "scripted" or phrased, state, routed, artifact, kind=kind,
+                    asks=asks)
 
     def _pick(self, candidates: list[str], values: dict[str, str], spoken: list[str]) -> tuple[str, str]:
         """The first template not said yet whose values are known; it is marked as said."""

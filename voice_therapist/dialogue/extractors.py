@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..safety.risk_answers import risk_answer
-from .key_phrase import clauses, content_words, key_phrase, tidy
+from .key_phrase import clauses, content_words, key_phrase, tidy, without_echo
 
 _NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 # "ninety percent" is said as often as "nine out of ten": tens are read as tenths.
@@ -53,8 +53,8 @@ _ABOUT = {"anxious": "anxiety", "stressed": "stress", "nervous": "anxiety", "pan
 
 @dataclass(frozen=True)
 class Extractor:
-    asked: Callable[[str], str | None]
-    offered: Callable[[str], str | None] = lambda text: None
+    asked: Callable[[str], str | None]  # the answer to its own question: its cue, else the key phrase
+    offered: Callable[[str], str | None] = lambda text: None  # before it is asked: only on a clear cue
 
 
 def clean_utterance(text: str) -> str:
@@ -97,15 +97,15 @@ def ratings_about(text: str) -> dict[str, str]:
         before = _RATED_BEFORE.match(lead, nearest[-1].start()) if nearest else None
         word = after or before
         if word:
-            about = word.group("about").lower()
-            rated[_ABOUT.get(about, about)] = str(value)
+            about = _ABOUT.get(word.group("about").lower(), word.group("about").lower())
+            if about != "mood":  # the mood has its own slot
+                rated[about] = str(value)
     return rated
 
 
 def mood_rating(text: str) -> str | None:
     """The mood number: any number, unless it is said to be about something else ("eight out of ten anxious")."""
-    about = ratings_about(text)
-    if about and "mood" not in about:
+    if ratings_about(text) and not re.search(r"\bmood\b", text, re.I):
         return None
     return rating(text)
 
@@ -115,12 +115,6 @@ def yes_no(text: str) -> str | None:
     if no and not (yes and yes.start() < no.start()):
         return "no"
     return "yes" if yes else None
-
-
-def without_echo(text: str) -> str:
-    """An answer without the question echoed before it: "How much do I believe it? Ninety percent"."""
-    parts = re.split(r"(?<=\?)\s+", text.strip(), maxsplit=1)
-    return parts[1] if len(parts) == 2 and len(parts[0].split()) <= 8 else text
 
 
 def only_a_number(text: str) -> bool:
@@ -288,6 +282,13 @@ def offered_feeling(text: str) -> str | None:
     return words[-1] if words else None
 
 
+def inner(text: str) -> str | None:
+    """What happens inside: a feeling or a body sensation, whichever they name; else the key phrase."""
+    if _NOT_AN_ANSWER.match(text.strip()):
+        return None
+    return _clause_matching(_FEELING_SAID, text) or _clause_matching(_BODY, text) or utterance(text)
+
+
 _NEED = re.compile(
     r"\b(i (just )?(want|wanted|need|needed|wish|long|longed|miss)( for)? (him|her|them|someone|somebody|my \w+|to feel|to be|"
     r"to know|to matter|to hear|us|being|feeling)|i'?d love (him|her|them) to|to feel (close|valued|safe|seen|heard|wanted|loved|"
@@ -372,9 +373,12 @@ EXTRACTORS: dict[str, Extractor] = {
     "body": Extractor(body, offered_body),
     "feeling": Extractor(feeling, offered_feeling),
     "need": Extractor(need, offered_need),
+    "inner": Extractor(inner),
     "exception": Extractor(exception, offered_exception),
     "step": Extractor(small_step, offered_step),
     "future": Extractor(future),
 }
+# A kind that also takes what these kinds take: a body sensation answers "what happens inside you?".
+COVERS = {"inner": {"body", "feeling"}}
 # The older single-reading table, for callers that only answer the question asked.
 SIMPLE: dict[str, Callable[[str], str | None]] = {name: e.asked for name, e in EXTRACTORS.items()}

@@ -57,9 +57,15 @@ def tidy(text: str, max_words: int = MAX_WORDS) -> str:
     return " ".join(words)
 
 
+def without_echo(text: str) -> str:
+    """An answer without the question echoed before it: "How much do I believe it? Ninety percent"."""
+    parts = re.split(r"(?<=\?)\s+", (text or "").strip(), maxsplit=1)
+    return parts[1] if len(parts) == 2 and len(parts[0].split()) <= 8 else text
+
+
 def key_phrase(text: str, max_words: int = MAX_WORDS) -> str:
     """The clause with the most content words (the first on a tie), tidied."""
-    parts = clauses(text)
+    parts = clauses(without_echo(text))
     if not parts:
         return ""
     best = max(parts, key=lambda p: (len(content_words(p)), -parts.index(p)))
@@ -69,10 +75,15 @@ def key_phrase(text: str, max_words: int = MAX_WORDS) -> str:
 def towards_you(phrase: str) -> str:
     """Pronouns turned to the listener: "my chest feels tight" -> "your chest feels tight"."""
     out = []
+    previous = ""
     for word in phrase.split():
         core = word.lower().strip(",;:")
         tail = word[len(word.rstrip(",;:")):]
-        out.append(_SWAPS[core] + tail if core in _SWAPS else word)
+        if previous == "i" and core in ("was", "wasn't"):
+            out.append({"was": "were", "wasn't": "weren't"}[core] + tail)  # "I was" -> "you were"
+        else:
+            out.append(_SWAPS[core] + tail if core in _SWAPS else word)
+        previous = core
     if out and out[0] != "I":
         out[0] = out[0][:1].lower() + out[0][1:]
     return " ".join(out)

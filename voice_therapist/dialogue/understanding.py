@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Protocol as TypingProtocol
 
 from . import answer_kinds
-from .extractors import EXTRACTORS, ratings_about
-from .key_phrase import content_words
+from .extractors import COVERS, EXTRACTORS, ratings_about
+from .key_phrase import content_words, key_phrase
 
 RATING_KINDS = {"rating", "mood"}
 
@@ -46,12 +46,16 @@ def read_by_rules(text: str, question: TurnQuestion) -> Understanding:
     kind = answer_kinds.classify(text)
     if kind == answer_kinds.OFF_TASK:
         return Understanding(kind)
+    cued = _cued(text, question)
     asked: dict[str, str] = {}
     if kind in (answer_kinds.ANSWER, answer_kinds.YES, answer_kinds.NO, answer_kinds.DONT_KNOW,
                 answer_kinds.NEW_CONCERN):
         for name, extractor in question.asked.items():
             if extractor in EXTRACTORS and (kind != answer_kinds.DONT_KNOW or extractor == "risk_yes_no"):
-                value = EXTRACTORS[extractor].asked(text)
+                own = EXTRACTORS[extractor].offered(text)
+                if own is None and cued and extractor not in ("rating", "mood", "yes_no", "risk_yes_no", "balanced_thought"):
+                    continue  # a body, a feeling, a need said in answer to something else: it fills its own slot
+                value = own or EXTRACTORS[extractor].asked(text)
                 if value is not None:
                     asked[name] = value
     if kind == answer_kinds.ANSWER and len(content_words(text)) >= 5:
@@ -70,6 +74,19 @@ def read_by_rules(text: str, question: TurnQuestion) -> Understanding:
         if value is not None and value not in offered.values() and value not in asked.values():
             offered[name] = value
     return Understanding(kind, asked, offered, ratings_about(text))
+
+
+def _cued(text: str, question: TurnQuestion) -> bool:
+    """Whether the heart of the turn is another slot's content (a body sensation, a feeling, a need...)."""
+    asked_kinds = set(question.asked.values())
+    asked_kinds |= {k for kind in list(asked_kinds) for k in COVERS.get(kind, ())}
+    heart = set(content_words(key_phrase(text)))
+    for kind in {*question.open.values()} - asked_kinds:
+        if kind in EXTRACTORS and kind not in ("topic", "thought", "step"):
+            value = EXTRACTORS[kind].offered(text)
+            if value is not None and heart and len(heart & set(content_words(value))) >= 0.6 * len(heart):
+                return True
+    return False
 
 
 def checked(reading: dict, question: TurnQuestion) -> Understanding | None:
