@@ -94,6 +94,18 @@ def _check_links(steps: list[Step]) -> None:
 class Routing(_Strict):
     names: list[str] = Field(min_length=1)  # how a user asks for it by name
     examples: list[str] = Field(min_length=5)  # what the router is built from
+    cues: list[str] = []  # regular expressions whose words lean the router this way (nlp/router.py)
+
+    @model_validator(mode="after")
+    def _cues_compile(self) -> "Routing":
+        import re
+
+        for cue in self.cues:
+            try:
+                re.compile(cue)
+            except re.error as exc:
+                raise ValueError(f"cue {cue!r} is not a regular expression: {exc}") from exc
+        return self
 
 
 class Artifact(_Strict):
