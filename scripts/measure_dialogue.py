@@ -83,9 +83,10 @@ def questions(line: str) -> list[str]:
 
 
 def is_whole(value: str, said: str) -> bool:
+    """The value is (nearly) all of a client turn of more than ten words: pasted, not a phrase of it."""
     words = re.sub(r"[^\w' ]", " ", said.lower()).split()
-    kept = re.sub(r"[^\w' ]", " ", value.lower()).split()
-    return len(words) > 10 and len(kept) >= 0.9 * len(words)
+    kept = set(re.sub(r"[^\w' ]", " ", value.lower()).split())
+    return len(words) > 10 and sum(w in kept for w in words) >= 0.9 * len(words)
 
 
 def run_session(session: dict, protocols, router, namer) -> dict:

@@ -34,7 +34,7 @@ _CORRECTION = re.compile(
 _WRAP_UP = re.compile(
     r"\b(i (have|need|got) to go|i'?ve got to (go|run)|gotta go|that'?s all for (today|now)|let'?s (stop|wrap (it )?up|end) "
     r"(here|there|now|for today)|can we (stop|end|finish|wrap up)( here| now| for today)?\b|i'?m done for today|"
-    r"end (the|this) session|i need to stop)\b", re.I)
+    r"end (the|this) session|i need to stop( now| here| for today)?\W*$)", re.I)
 _NEW_CONCERN = re.compile(
     r"\b(something else|another thing|one more thing|the (bigger|real|other|actual) (thing|problem|issue|worry)|"
     r"what'?s really (bothering|getting|eating)|can we talk about|could we talk about|i'?d rather talk about|"

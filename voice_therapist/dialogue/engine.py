@@ -22,7 +22,7 @@ from ..frames import Move
 from ..safety.levels import at_least
 from . import answer_kinds as kinds
 from .answer_kinds import concern_text, correction_text
-from .extractors import EXTRACTORS, SIMPLE
+from .extractors import EXTRACTORS, SIMPLE, ratings_heard
 from .guard import check_sentence, fits_the_mood
 from .key_phrase import key_phrase, towards_you
 from .prompt import example_line
@@ -232,6 +232,7 @@ class SessionEngine:
         step = self._step(state)
         named = self.router.named(text)
         reading = self._understand(text, self._question(state, step))
+        kind = reading.kind
         slots = dict(state.slots)
         if named and state.phase == OPENING:
             slots["requested_modality"] = named
@@ -239,11 +240,13 @@ class SessionEngine:
         for about, value in reading.ratings.items():
             if f"rating_{about}" not in slots:
                 filled[f"rating_{about}"] = value
+        heard_numbers = ratings_heard(text) if kind != kinds.OFF_TASK else []
+        if heard_numbers:  # numbers said along the way ("a six now"): kept, never asked for
+            slots["ratings_heard"] = ", ".join(filter(None, [slots.get("ratings_heard", ""), *heard_numbers]))
         if "topic" in filled and not state.route_text:
             state = replace(state, route_text=text)
         slots.update(filled)
         self._name_distortion(slots)
-        kind = reading.kind
         said: list[tuple[str, dict[str, str]]] = []  # (pool, values): what answers the kind of turn
         heard = reading.acknowledgement
         if heard and kind in (kinds.ANSWER, kinds.YES, kinds.NO) and heard.rstrip()[-1:] in ".!" and all(
@@ -281,7 +284,7 @@ class SessionEngine:
             said.append(("new_concern", {"concern": concern, "concern_you": towards_you(concern)}))
             return self._compose(state, text, said, kind, ask=False)
         if kind == kinds.QUESTION:
-            normal = "normal" in text.lower() or "common" in text.lower() or "other people" in text.lower()
+            normal = bool(re.search(r"\b(normal|common|weird|strange|usual|other people|everyone|silly|crazy|okay to)\b", text, re.I))
             said.append(("is_it_normal" if normal else "question", {}))
             return self._compose(state, text, said, kind, lines="explain")
         if kind == kinds.DECLINE:
@@ -475,6 +478,8 @@ class SessionEngine:
             value = key_phrase(text)
             if len(value.split()) < 3:
                 return []
+        if len(value.split()) > 12:
+            value = key_phrase(value)  # a reflection is short; the slot keeps the longer phrase
         if name is not None and len(value.split()) < 3:
             whole = key_phrase(text)
             value = whole if value.lower() in whole.lower() else value  # "sad" alone is curt: the clause it came in
@@ -510,7 +515,9 @@ class SessionEngine:
             if parts and parts[-1].split()[:2] == question.split()[:2]:
                 parts.pop()  # "Thank you. Thank you for your time": the move says it already
             parts.append(question)
-        line = _sentence_case(" ".join(parts)) or FINISHED_LINE
+        if step is None:
+            parts.append(FINISHED_LINE)  # the goodbye was said: what is left is to say the session is over
+        line = _sentence_case(" ".join(parts))
         state = replace(state, spoken=tuple(spoken))
         if step is None:
             move = Move(modality=state.modality or "", step="finished", scripted_line=line)

@@ -43,7 +43,7 @@ _RATED = re.compile(
 # The thing rated sits right by the number: "an eight out of ten anxious", "my stress is like a seven".
 _RATED_AFTER = re.compile(rf"\s*(?:out of (?:10|ten)|/\s*10)?\s*(?:(?:on|for|in|of) (?:the )?)?(?:\w+ )?(?P<about>{_RATED.pattern[2:-2]})\b",
                           re.I)
-_RATED_BEFORE = re.compile(rf"(?P<about>{_RATED.pattern[2:-2]})\W+(?:\w+\W+){{0,2}}?(?:is|'s|at|about|like|around|sits at)"
+_RATED_BEFORE = re.compile(rf"(?P<about>{_RATED.pattern[2:-2]})\W+(?:\w+\W+){{0,5}}?(?:is|'s|at|about|like|around|sits at)"
                            rf"\W+(?:(?:a|an|at|like|around|about|maybe|probably)\W+){{0,2}}$", re.I)
 _ABOUT = {"anxious": "anxiety", "stressed": "stress", "nervous": "anxiety", "panicky": "anxiety", "panic": "anxiety",
           "panicy": "anxiety", "worried": "worry", "exhausted": "tiredness", "tired": "tiredness", "down": "sadness",
@@ -63,8 +63,9 @@ def clean_utterance(text: str) -> str:
 
 
 def _numbers(text: str) -> list[tuple[int, int, int]]:
-    """(value, start, end) of each number from zero to ten, in order."""
+    """(value, start, end) of each number from zero to ten said as a rating, in order."""
     found = []
+    short = len(text.split()) <= 4  # "Five." "About a six.": a short answer is the number
     for match in re.finditer(r"\d+(?:\.\d+)?|[a-z]+", text.lower()):
         token = match.group()
         value = _NUMBERS.get(token)
@@ -74,9 +75,33 @@ def _numbers(text: str) -> list[tuple[int, int, int]]:
             value = round(float(token))
             if re.match(r"\s*(%|percent)", text[match.end():]):
                 value = round(value / 10)  # "ninety percent sure" is a nine
-        if value is not None and 0 <= value <= 10:
+        if value is not None and 0 <= value <= 10 and (short or _rated_here(text, match.start(), match.end())):
             found.append((value, match.start(), match.end()))
     return found
+
+
+_BEFORE_NUMBER = re.compile(r"(\b(a|an|about|maybe|like|around|at|say|probably|is|was|it'?s|i'?m|mood'?s?|now|guess|honestly|"
+                            r"solid|only|just|be|more like|or)|^|[.,?!:])\s*$", re.I)
+_AFTER_NUMBER = re.compile(r"^\s*(out of|/|percent|%|per cent|or (a )?\w+\b|now|right now|today|at the moment|maybe|i (guess|think|suppose|'d say)|"
+                           r"honestly|probably|[.,?!]|$)", re.I)
+
+
+def _rated_here(text: str, start: int, end: int) -> bool:
+    """"A six now", "about a 4", "seven out of ten": a number said as a rating, not "one thing" or "two jobs"."""
+    return bool(_BEFORE_NUMBER.search(text[max(0, start - 20):start])) and bool(_AFTER_NUMBER.match(text[end:end + 20]))
+
+
+def ratings_heard(text: str) -> list[str]:
+    """Every rating said, as said: "7", "90 percent"."""
+    heard = []
+    for match in re.finditer(r"\b(\d+|[a-z]+)\s*(%|percent|per cent)", text.lower()):
+        token = match.group(1)
+        number = int(token) if token.isdigit() else _TENS.get(token)
+        if number is not None and number <= 100:
+            heard.append(f"{number} percent")
+    if not heard:
+        heard = [str(value) for value, start, _ in _numbers(text) if not re.search(r"(out of|/)\s*$", text[:start], re.I)]
+    return heard
 
 
 def rating(text: str) -> str | None:
@@ -92,7 +117,7 @@ def ratings_about(text: str) -> dict[str, str]:
         if re.search(r"(out of|/)\s*$", text[:start], re.I):
             continue  # "eight out of ten": the ten is the scale, not a rating
         after = _RATED_AFTER.match(text[end:])
-        lead = text[max(0, start - 40):start]
+        lead = text[max(0, start - 60):start]
         nearest = list(_RATED.finditer(lead))
         before = _RATED_BEFORE.match(lead, nearest[-1].start()) if nearest else None
         word = after or before
@@ -170,7 +195,12 @@ def offered_topic(text: str) -> str | None:
     parts = [p for p in clauses(text) if not _TOPIC_NOISE.match(p) and len(content_words(p)) >= 2 and len(p.split()) >= 4]
     if not parts:
         return None
-    return key_phrase(". ".join(parts))
+    best = max(range(len(parts)), key=lambda i: (len(content_words(parts[i])), -i))
+    if best + 1 < len(parts) and len(parts[best].split()) + len(parts[best + 1].split()) <= 18:
+        return tidy(f"{parts[best]}, and {parts[best + 1]}", 18)  # what happened, and what it does to them
+    if best > 0 and len(parts[best - 1].split()) + len(parts[best].split()) <= 18:
+        return tidy(f"{parts[best - 1]}, and {parts[best]}", 18)
+    return tidy(parts[best], 18)
 
 
 def topic(text: str) -> str | None:
@@ -256,7 +286,8 @@ _FEELINGS = (r"sad(ness)?|angry|anger|anxious|anxiety|scared|afraid|fear|lonely|
              r"guilt|hurt|numb|empty|frustrated|frustration|overwhelmed|panicky|panic|nervous|worried|exhausted|"
              r"hopeless|furious|jealous|grief|heartbroken|stressed|rage|resentful|resentment|disappointed|rejected|"
              r"unloved|invisible|helpless|worthless|drained|relieved|calm|calmer|lighter|tired|upset|low|down|"
-             r"terrified|embarrassed|unwanted|abandoned|betrayed|bitter|miserable|depressed|confused|lost|stuck")
+             r"terrified|embarrassed|unwanted|abandoned|betrayed|bitter|miserable|depressed|confused|lost|stuck|left out|"
+             r"stings?|grey|flat|ashamed|alone|scared")
 _FEELING = re.compile(rf"\b({_FEELINGS})\b", re.I)
 _FEELING_SAID = re.compile(rf"\b(i (just |really |always |still |kind of )?(feel|felt|am|'m|was|get|got) (so |really |very |just |kind of |pretty |a bit |quite )?"
                            rf"({_FEELINGS})|i'?m (feeling|so|really) (\w+ )?({_FEELINGS}))\b", re.I)
@@ -286,6 +317,9 @@ def inner(text: str) -> str | None:
     """What happens inside: a feeling or a body sensation, whichever they name; else the key phrase."""
     if _NOT_AN_ANSWER.match(text.strip()):
         return None
+    words = [m.group(1).lower() for m in _FEELING.finditer(text)]
+    if words and len(content_words(text)) <= 8:
+        return " and ".join(dict.fromkeys(words[:2]))  # "Lonely, mostly. And kind of, rejected?"
     return _clause_matching(_FEELING_SAID, text) or _clause_matching(_BODY, text) or utterance(text)
 
 
@@ -330,7 +364,7 @@ _STEP = re.compile(r"\b(i'?ll|i will|i could|i can|i'?m going to|i'?m gonna|i mi
 _TRY = re.compile(r"\b(i could try|i'?ll try|i will try|i'?m going to try|i'?m gonna try|maybe i could|i guess i could)\b",
                   re.I)
 _WILL = re.compile(r"\b(i'?ll|i will|i'?m going to|i'?m gonna)\s+(?!be\b|never\b|survive\b|probably\b|just\b)\w+", re.I)
-_NOT_A_STEP = re.compile(r"\b(fail|mess|screw|lose|die|kill|hurt|never|can'?t|cannot|look stupid|be fired|bomb|flunk)\b",
+_NOT_A_STEP = re.compile(r"\b(fail|mess|screw|lose|die|kill|hurt|never|can'?t|cannot|look stupid|be fired|bomb|flunk|end up)\b",
                          re.I)
 
 
@@ -339,8 +373,12 @@ def small_step(text: str) -> str | None:
     if _NOT_AN_ANSWER.match(text.strip()):
         return None
     found = _clause_matching(_STEP, text, 14)
+    if found and _NOT_A_STEP.search(found):
+        return None  # "I'll end up alone in the kitchen" is the fear, not the plan
     if found:
-        return found
+        rest = text[text.find(found[:20]) + len(found):] if found[:20] in text else ""
+        more = _clause_matching(_STEP, rest, 12) if rest else None
+        return tidy(f"{found}, and {more}", 24) if more and more not in found else found
     plain = utterance(text)
     # Without "I'll" or "I could", a plan sounds like "a walk at lunch" or "text Aoife": not "because..."
     return plain if plain and not re.match(r"^(because|cause|since|it'?s|it was|that'?s|i was|i had)\b", plain, re.I) else None
@@ -349,6 +387,28 @@ def small_step(text: str) -> str | None:
 def offered_step(text: str) -> str | None:
     phrase = _clause_matching(_TRY, text, 14) or _clause_matching(_WILL, text, 14)
     return phrase if phrase and not _NOT_A_STEP.search(phrase) else None
+
+
+_PEOPLE = (r"(my |our )?(roommate|flatmate|housemate|sister|brother|friend|best friend|mum|mom|mother|dad|father|partner|wife|"
+           r"husband|neighbou?r|colleague|boss|manager|gran|grandma|nan|aunt|uncle|cousin|daughter|son|teacher|tutor|"
+           r"therapist|gp|doctor|coach|[A-Z][a-z]+)")
+_SUPPORT = re.compile(rf"\b{_PEOPLE}\b[^.?!]{{0,30}}\b(has been (amazing|great|brilliant|so good|a rock|there|really kind|lovely|"
+                      rf"supportive|helping)|(always|really) (listens|helps|gets it|makes me laugh)|helps me|is always there|"
+                      rf"made me (soup|dinner|tea|laugh)|checks in on me)", re.I)
+
+
+def offered_support(text: str) -> str | None:
+    """Someone on their side: "my roommate Dani has been amazing"."""
+    return _clause_matching(_SUPPORT, text, 12)
+
+
+_STRENGTH = re.compile(r"\bi'?m (really |quite |very |pretty )?(stubborn|resilient|organi[sz]ed|persistent|determined|patient|"
+                       r"a fighter|strong|good at \w+|good with \w+|hard[- ]working|reliable|careful|creative|funny|kind|"
+                       r"loyal|brave|calm under pressure)\b", re.I)
+
+
+def offered_strength(text: str) -> str | None:
+    return _clause_matching(_STRENGTH, text, 12)
 
 
 _FUTURE = re.compile(r"\b(i'?d|i would|i will|i'?ll|wake up|i'?d notice|i would notice|i'?d feel|i would feel)\b", re.I)
@@ -377,6 +437,8 @@ EXTRACTORS: dict[str, Extractor] = {
     "exception": Extractor(exception, offered_exception),
     "step": Extractor(small_step, offered_step),
     "future": Extractor(future),
+    "support": Extractor(utterance, offered_support),
+    "strength": Extractor(utterance, offered_strength),
 }
 # A kind that also takes what these kinds take: a body sensation answers "what happens inside you?".
 COVERS = {"inner": {"body", "feeling"}}

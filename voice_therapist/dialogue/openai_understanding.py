@@ -40,6 +40,7 @@ DESCRIBE = {
     "feeling": "a feeling word", "need": "what they long for from someone", "exception": "a time it was better",
     "step": "one small thing they will do", "future": "how things would be different",
     "inner": "what happens inside them: a feeling or a body sensation",
+    "support": "someone who helps or supports them", "strength": "a strength or good quality of theirs",
 }
 
 

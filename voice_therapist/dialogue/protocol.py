@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 PROTOCOL_DIR = Path(__file__).resolve().parent.parent.parent / "protocols"
 Extractor = Literal["utterance", "rating", "mood", "yes_no", "risk_yes_no", "distortion", "balanced_thought", "topic",
-                    "thought", "evidence_against", "body", "feeling", "need", "exception", "step", "future", "inner"]
+                    "thought", "evidence_against", "body", "feeling", "need", "exception", "step", "future", "inner",
+                    "support", "strength"]
 # Values the engine provides besides slots: see engine.TEMPLATE_VALUES.
 ENGINE_VALUES = {
     "reflection", "outcome", "distortion_title", "distortion_explanation", "distortion_question",
