@@ -186,3 +186,18 @@ def test_a_whole_utterance_is_never_pasted_into_a_line():
 def test_key_phrases_pick_the_clause_that_carries_the_content():
     assert key_phrase("Um, yeah, so, I guess my heart's going like crazy.") == "my heart's going like crazy"
     assert key_phrase("I've got my chemistry final on Friday and I'm freaking out.") == "I've got my chemistry final on Friday"
+
+
+def test_a_state_restored_from_its_json_snapshot_goes_on_without_repeating_itself():
+    import json
+    from dataclasses import asdict
+
+    from voice_therapist.dialogue.engine import EngineState
+
+    e = engine()
+    before = talk(e, EXAM[:3] + ["I'd rather not."])
+    restored = engine()
+    restored.state = EngineState(**json.loads(json.dumps(asdict(e.state))))
+    after = talk(restored, ["I'd rather not say."] + EXAM[5:7], start=300)
+    said = [s for p in before + after for s in sentences(p.move.scripted_line) if len(s.split()) >= 4]
+    assert len(said) == len(set(said))

@@ -79,6 +79,11 @@ class EngineState:
     last_slot: str = ""  # the slot the last answer filled: what a correction replaces
     saved: bool = False  # the modality's card or step is saved; the close does not save it again
 
+    def __post_init__(self) -> None:
+        # A state restored from its JSON snapshot (a resumed session) brings lists back: tuples again.
+        object.__setattr__(self, "spoken", tuple(self.spoken))
+        object.__setattr__(self, "passed", tuple(self.passed))
+
 
 @dataclass(frozen=True)
 class Plan:
