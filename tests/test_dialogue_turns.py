@@ -201,3 +201,12 @@ def test_a_state_restored_from_its_json_snapshot_goes_on_without_repeating_itsel
     after = talk(restored, ["I'd rather not say."] + EXAM[5:7], start=300)
     said = [s for p in before + after for s in sentences(p.move.scripted_line) if len(s.split()) >= 4]
     assert len(said) == len(set(said))
+
+
+def test_an_aside_noted_for_later_does_not_switch_the_work():
+    e = engine()
+    talk(e, EXAM[:3])
+    offer = talk(e, ["Also, unrelated, but my visa renewal is stressing me out way more, honestly."])[0]
+    assert offer.kind == "new_concern" and "visa renewal" in offer.move.scripted_line
+    stay = talk(e, ["Let's stick with the exam for now, the visa can wait."])[0]
+    assert stay.state.modality == "cbt" and stay.routed is None and "visa renewal" in e.state.slots["later_concern"]

@@ -39,7 +39,7 @@ _NEW_CONCERN = re.compile(
     r"\b(something else|another thing|one more thing|the (bigger|real|other|actual) (thing|problem|issue|worry)|"
     r"what'?s really (bothering|getting|eating)|can we talk about|could we talk about|i'?d rather talk about|"
     r"i want to talk about|change the subject|on another note|different (topic|subject)|"
-    r"(there'?s|there is) also|but really,? the)\b", re.I)
+    r"(there'?s|there is) also|but really,? the|unrelated|on a side note|side note|by the way)\b", re.I)
 _DONT_KNOW = re.compile(
     r"\b(i (really )?don'?t know|i do not know|i'?m not (really )?sure|not sure|no idea|dunno|i (can'?t|cannot) (think|say|tell)|"
     r"hard to say|no clue|nothing comes to mind|i have no idea|i can'?t remember|i don'?t remember|beats me|"

@@ -324,8 +324,10 @@ class SessionEngine:
     def _answer_offer(self, state: EngineState, text: str, kind: str, ctx: TurnContext) -> Plan:
         """After "shall we switch to that now, or note it for later?"."""
         concern, state = state.offer, replace(state, offer="")
-        now = kind == kinds.YES or re.search(r"\b(now|switch|that one|let'?s|talk about (that|it|this))\b", text, re.I)
-        if now and kind != kinds.NO and not re.search(r"\blater\b", text, re.I):
+        later = re.search(r"\b(later|stick with|keep going|carry on|finish (this|that|what)|not now|another time|park it|"
+                          r"stay with|come back to it)\b", text, re.I)
+        now = kind == kinds.YES or re.search(r"\b(now|switch|that one|let'?s (talk|do|go)|talk about (that|it|this))\b", text, re.I)
+        if now and kind != kinds.NO and not later:
             slots = {k: v for k, v in state.slots.items() if k in self.protocols.frame.slot_names() or
                      k.startswith("rating_") or k == "requested_modality"}
             slots["topic"], slots["earlier_topic"] = concern, state.slots.get("topic", "")
