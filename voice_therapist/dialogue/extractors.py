@@ -170,6 +170,9 @@ def balanced_thought(text: str) -> str | None:
     return cleaned if _BALANCE.search(cleaned) else None
 
 
+_ASIDE = re.compile(r"^\W*(thanks|thank you|cheers|okay|ok|yes|yeah|no|that'?s (a|an|it|all)|honestly|i guess|i think)\b", re.I)
+
+
 def _clause_matching(pattern: re.Pattern[str], text: str, max_words: int = 12) -> str | None:
     """The first clause with the cue in it, from the cue on when the cue starts late."""
     parts = clauses(text)
@@ -178,7 +181,8 @@ def _clause_matching(pattern: re.Pattern[str], text: str, max_words: int = 12) -
         if match:
             start = match.start() if len(part.split()) > max_words and len(part[:match.start()].split()) > 4 else 0
             phrase = part[start:]
-            if len(phrase.split()) < 5 and i + 1 < len(parts):
+            if len(phrase.split()) < 5 and i + 1 < len(parts) and not _ASIDE.match(parts[i + 1]) \
+                    and len(content_words(parts[i + 1])) >= 2:
                 phrase = f"{phrase}, {parts[i + 1]}"  # "last week" alone says little: what happened then
             phrase = tidy(phrase, max_words)
             if content_words(phrase):
