@@ -210,3 +210,18 @@ def test_an_aside_noted_for_later_does_not_switch_the_work():
     assert offer.kind == "new_concern" and "visa renewal" in offer.move.scripted_line
     stay = talk(e, ["Let's stick with the exam for now, the visa can wait."])[0]
     assert stay.state.modality == "cbt" and stay.routed is None and "visa renewal" in e.state.slots["later_concern"]
+
+
+def test_with_time_left_after_the_steps_the_concern_kept_for_later_is_offered_again():
+    e = SessionEngine(PROTOCOLS, Router("sfbt"), Namer())
+    talk(e, ["Hi.", "A four.", "I'm burned out at work and stuck."])
+    talk(e, ["Also, unrelated, but my sister and I fell out.", "Later, let's keep going with work."], start=150)
+    answers = ["I'd wake up with some energy.", "A three.", "Last Sunday I felt better after a walk.",
+               "I'll take a short walk at lunch.", "My colleague would notice.", "I'm stubborn.", "A seven.",
+               "My husband.", "My mornings.", "I just keep going.", "I'd have more energy.", "I'd block my calendar.",
+               "To feel like myself again."]
+    plans = talk(e, answers, start=250, each=30)
+    offer = plans[-1]
+    assert "Earlier you mentioned this: your sister and you fell out" in offer.move.scripted_line
+    switched = talk(e, ["Yes, let's talk about that now."], start=700)[0]
+    assert switched.routed is not None and e.state.slots["topic"] == "my sister and I fell out"

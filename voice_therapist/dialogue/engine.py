@@ -335,6 +335,10 @@ class SessionEngine:
             modality, confidence = self._choose_modality(state, ctx.stress)
             entered = self._enter_modality(state, modality)
             return self._compose(entered, text, [("switch", {})], kind, routed=(modality, confidence))
+        if state.slots.get("revisit") == "offered":  # the steps are done: not now means the close
+            slots = {**state.slots, "revisit": "declined"}
+            closing = self._enter_phase(replace(state, slots=slots), CLOSE)
+            return self._compose(closing, text, [("revisit_declined", {})], kind)
         slots = {**state.slots, "later_concern": concern}
         return self._compose(replace(state, slots=slots), text, [("later", {})], kind, lines="again")
 
@@ -356,6 +360,10 @@ class SessionEngine:
         routed = artifact = None
         if exits and not stay:
             state, routed, artifact = self._advance(replace(state, turns_in_step=turns), step, ctx)
+            if state.offer and state.slots.get("revisit") == "offered":
+                concern = state.offer
+                said.append(("revisit", {"concern": concern, "concern_you": towards_you(concern)}))
+                return self._compose(state, text, said, kind, artifact=artifact, ask=False)
         else:
             state = replace(state, turns_in_step=turns, retry=bool(missing))
         if state.phase == WORKING and self._time_to_close(ctx):
@@ -381,11 +389,16 @@ class SessionEngine:
             artifact = None if state.saved else self._artifact(state)
             saved = state.saved or artifact is not None
             modality = self._modality(state)
-            if state.round == STEPS and modality.deepening and self._time_left(ctx) > self._close_at() + DEEPEN_MARGIN_S:
+            time_left = self._time_left(ctx) > self._close_at() + DEEPEN_MARGIN_S
+            if state.round == STEPS and modality.deepening and time_left:
                 deeper = replace(state, round=DEEPENING, saved=saved, step="", turns_in_step=0)
                 first = self._first_open(deeper)
                 if first is not None:
                     return replace(deeper, step=first.id), None, artifact
+            if time_left and state.slots.get("later_concern") and "revisit" not in state.slots:
+                # A second round, on what they kept for later: offered, not imposed.
+                slots = {**state.slots, "revisit": "offered"}
+                return replace(state, saved=saved, slots=slots, offer=state.slots["later_concern"]), None, artifact
             return self._enter_phase(replace(state, saved=saved), CLOSE), None, artifact
         if state.phase == CLOSE:
             return replace(state, phase=DONE, step="", turns_in_step=0), None, None

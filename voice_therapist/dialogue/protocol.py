@@ -228,7 +228,9 @@ class Responses(_Strict):
     wrap_up: list[str] = Field(min_length=2)
     number_elsewhere: list[str] = Field(min_length=2)
     thanks: list[str] = Field(min_length=2)
-    off_task: list[str] = Field(min_length=3)  # asked to drop the rules, play a part, or give a dose  # a number given, but about something other than the mood
+    off_task: list[str] = Field(min_length=3)
+    revisit: list[str] = Field(min_length=1)  # the steps are done with time left: the concern kept for later
+    revisit_declined: list[str] = Field(min_length=1)  # asked to drop the rules, play a part, or give a dose  # a number given, but about something other than the mood
 
     def pools(self) -> dict[str, list[str]]:
         return {k: v if isinstance(v, list) else [v] for k, v in self.model_dump().items()}
