@@ -125,6 +125,7 @@ def test_a_question_back_is_answered_and_the_question_put_another_way():
     e = engine()
     plans = talk(e, EXAM[:2] + ["What do you mean?"])
     assert plans[2].kind == "question" and plans[2].move.step == "automatic_thought"
+    assert plans[2].scripted  # the reviewed answer is said as written, not rephrased by the LLM
     assert plans[2].move.scripted_line != plans[1].move.scripted_line
     assert "I mean the words your mind says" in plans[2].move.scripted_line
     normal = talk(e, ["Is that normal, to feel it this much?"])[0]

@@ -544,9 +544,11 @@ class SessionEngine:
             return Plan(move, "Close the session kindly.", line, True, state, routed, artifact, kind=kind)
         modality = state.modality or state.phase
         asks = tuple(s for s in step.slots if s not in state.slots) if ask else ()
+        # The reviewed answer to "I don't know", a question back, a correction... is said as written.
+        answered = any(pool not in ("acknowledge", "acknowledge_thought", "yes", "no", "thanks") for pool, _ in said)
         return Plan(Move(modality=modality, step=step.id, scripted_line=line), step.goal,
-                    example_line(template or line), step.say == "scripted" or phrased, state, routed, artifact, kind=kind,
-                    asks=asks)
+                    example_line(template or line), step.say == "scripted" or phrased or answered, state, routed,
+                    artifact, kind=kind, asks=asks)
 
     def _pick(self, candidates: list[str], values: dict[str, str], spoken: list[str]) -> tuple[str, str]:
         """The first template not said yet whose values are known; it is marked as said."""
