@@ -4,7 +4,8 @@ slot values that are whole utterances, turns before the close, and facts kept in
 
     python scripts/measure_dialogue.py tests/sessions [--router real|pinned] [--json out.json] [-v]
 
-Sessions marked `held_out: true` are skipped unread (only the lines up to the flag are read).
+Sessions marked `held_out: true` are skipped unread (only the lines up to the flag are read);
+`--held-out` measures only those instead, for reporting them apart (never for tuning).
 No audio and no crisis detector: a session's expected risk is given to the engine at its
 crisis turn, so the safety path runs where it should and the dialogue before it is measured.
 """
@@ -160,12 +161,13 @@ def main() -> None:
     parser.add_argument("--router", choices=["real", "pinned"], default="pinned")
     parser.add_argument("--json", type=Path)
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--held-out", action="store_true", help="measure only the held-out sessions")
     args = parser.parse_args()
     protocols = load_protocols()
     router, namer = load_router(args.router)
     results = []
     for path in sorted(args.folder.glob("*.yaml")):
-        if not not_held_out(path):
+        if not_held_out(path) == args.held_out:
             continue
         session = yaml.safe_load(path.read_text(encoding="utf-8"))
         results.append(run_session(session, protocols, router, namer))

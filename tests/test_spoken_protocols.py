@@ -107,9 +107,9 @@ async def test_each_modality_reaches_its_last_step(modality, cfg, models, tmp_pa
     session = VoiceSession(pinned, models, events.append, escalations=escalations, user_id="sam", memory=memory)
     # Spare lines: a misheard rating is asked again, and a gentle safety check-in (watch)
     # pauses the protocol for a turn; each costs one line. With time left the session goes
-    # deeper after its last step, so the person asks to stop.
-    await run_wav_session(session, spoken(SESSIONS[modality] + ["Thank you, I have to go now.", "Yes, that sounds right.",
-                                                                "Okay."]), paced=False)
+    # deeper after its last step, so then the person asks to stop.
+    await run_wav_session(session, spoken(SESSIONS[modality] + ["Yes, that sounds right.", "Okay.",
+                                                                "Thank you, I have to go now."]), paced=False)
     steps = [t["step"] for t in events if t["type"] == "turn"]
     last_step = models.protocols.modalities[modality].steps[-1].id
     assert last_step in steps, steps
