@@ -368,7 +368,7 @@ _STEP = re.compile(r"\b(i'?ll|i will|i could|i can|i'?m going to|i'?m gonna|i mi
 _TRY = re.compile(r"\b(i could try|i'?ll try|i will try|i'?m going to try|i'?m gonna try|maybe i could|i guess i could)\b",
                   re.I)
 _WILL = re.compile(r"\b(i'?ll|i will|i'?m going to|i'?m gonna)\s+(?!be\b|never\b|survive\b|probably\b|just\b)\w+", re.I)
-_NOT_A_STEP = re.compile(r"\b(fail|mess|screw|lose|die|kill|hurt|never|can'?t|cannot|look stupid|be fired|bomb|flunk|end up)\b",
+_NOT_A_STEP = re.compile(r"\b(fail|mess (it |this |everything )?up|screw|lose|die|kill|hurt|never|can'?t|cannot|look stupid|be fired|bomb|flunk|end up)\b",
                          re.I)
 
 

@@ -82,7 +82,7 @@ def _cued(text: str, question: TurnQuestion) -> bool:
     asked_kinds |= {k for kind in list(asked_kinds) for k in COVERS.get(kind, ())}
     heart = set(content_words(key_phrase(text)))
     for kind in {*question.open.values()} - asked_kinds:
-        if kind in EXTRACTORS and kind not in ("topic", "thought", "step"):
+        if kind in EXTRACTORS and kind not in ("topic", "thought"):
             value = EXTRACTORS[kind].offered(text)
             if value is not None and heart and len(heart & set(content_words(value))) >= 0.6 * len(heart):
                 return True
