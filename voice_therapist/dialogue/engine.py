@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol as TypingProtocol
 
 from ..frames import Move
-from ..safety.levels import at_least
+from ..safety.levels import at_least, rank
+from ..safety.screener import covered
 from . import answer_kinds as kinds
 from .answer_kinds import concern_text, correction_text
 from .extractors import EXTRACTORS, SIMPLE, ratings_heard
@@ -176,8 +177,9 @@ class SessionEngine:
         if ctx.at_risk and not state.crisis_path:
             # This turn's words were the disclosure, not an answer to the paused step.
             entry = self.protocols.safety_plan.entry[ctx.risk_level]
+            denied = {k: v for k, v in covered("", user_text).items() if v == "no"}  # "...but I'd never do anything"
             entered = replace(state, phase=SAFETY, step=entry, turns_in_step=0, retry=False, greeted=True,
-                              crisis_path=True)
+                              crisis_path=True, slots={**state.slots, **denied})
             return self._plan_for(entered, user_text, None, None)
         if state.phase == SAFETY:
             return self._plan_safety(state, user_text, ctx)
@@ -187,21 +189,49 @@ class SessionEngine:
         """The safety plan asks its reviewed questions in order; each answer fills its own step."""
         step = self._step(state)
         slots = dict(state.slots)
+        before = dict(slots)
         for name, kind in step.slots.items():
             if name not in slots:
                 value = SIMPLE[kind](user_text)
                 if value is not None:
                     slots[name] = value
+        self._screen(step, user_text, slots)
         turns = state.turns_in_step + 1
         missing = [s for s in step.exit.requires if s not in slots]
         exits = (not missing and turns >= step.exit.min_turns) or turns >= step.exit.max_turns
         state = replace(state, slots=slots, turns_in_step=turns, retry=bool(missing) and not exits)
-        raises = step.raises if step.raises and any(
-            slots.get(name) == "yes" for name, kind in step.slots.items() if kind == "risk_yes_no") else None
+        raises = self._raised(before, slots)
         artifact = None
         if exits:
             state, artifact = self._after_safety_step(state, step)
         return replace(self._plan_for(state, user_text, None, artifact), raises=raises)
+
+    def resume(self) -> Plan:
+        """The paused step asked again, nothing changed: after a clear no to a direct question about risk."""
+        state = self.state
+        step = self._step(state)
+        if step is None:
+            return self._plan_for(state, "", None, None, finished=True)
+        if state.phase != SAFETY:
+            return replace(self._compose(state, "", [], kinds.ANSWER, lines="again"), scripted=True)
+        candidates = step.retry_lines if state.retry and step.retry_lines else step.lines
+        plain = [c for c in candidates if "reflection" not in _placeholders(c)] or candidates
+        template, line = _choose_line(plain, state.turns_in_step, self._values(state, ""))
+        return Plan(Move(modality=self.protocols.safety_plan.name, step=step.id, scripted_line=line), step.goal,
+                    example_line(template), True, state)
+
+    def _screen(self, step: Step, text: str, slots: dict[str, str]) -> None:
+        """On the crisis path one answer settles every screener question it covers (safety/screener.py)."""
+        asked = next((name for name, kind in step.slots.items() if kind == "risk_yes_no"), "")
+        for name, answer in covered(asked, text).items():
+            slots.setdefault(name, answer)
+
+    def _raised(self, before: dict[str, str], slots: dict[str, str]) -> str | None:
+        """The highest level a screener "yes" given this turn takes the crisis level to."""
+        levels = [s.raises for s in self.protocols.safety_plan.steps if s.raises and any(
+            kind == "risk_yes_no" and slots.get(name) == "yes" and before.get(name) != "yes"
+            for name, kind in s.slots.items())]
+        return max(levels, key=rank, default=None)
 
     def _after_safety_step(self, state: EngineState, step: Step):
         safety = self.protocols.safety_plan
@@ -435,6 +465,9 @@ class SessionEngine:
         return None
 
     def _applies(self, step: Step, state: EngineState) -> bool:
+        screened = [name for name, kind in step.slots.items() if kind == "risk_yes_no"]
+        if screened and all(name in state.slots for name in screened):
+            return False  # already answered on the crisis path: not asked again
         if step.when == "has_memory":
             return self.memory.has_memory
         if step.when is not None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..safety.risk_answers import risk_answer
+from ..safety.screener import answers_question
 from .key_phrase import clauses, content_words, key_phrase, tidy, without_echo
 
 _NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
@@ -429,7 +429,8 @@ EXTRACTORS: dict[str, Extractor] = {
     "rating": Extractor(rating),
     "mood": Extractor(mood_rating),
     "yes_no": Extractor(yes_no),
-    "risk_yes_no": Extractor(risk_answer),  # the screener's questions: a hedge ("sometimes", "I don't know") is a yes
+    # the screener's questions: a hedge ("sometimes", "I don't know") is a yes; a yes to something else is not
+    "risk_yes_no": Extractor(answers_question),
     "balanced_thought": Extractor(balanced_thought),
     "topic": Extractor(topic, offered_topic),
     "thought": Extractor(thought, offered_thought),

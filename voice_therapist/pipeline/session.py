@@ -35,10 +35,13 @@ from ..nlp.embedder import relevance
 from ..prosody.baseline import Baseline
 from ..prosody.stress import ProsodyTracker
 from ..safety.age import says_under_18
+from ..safety.country import named_locale
 from ..safety.detector import Assessment, CrisisDetector
 from ..safety.escalation import EscalationEvent, needs_escalation
 from ..safety.escalation_service import EscalationService
-from ..safety.responses import SafetyScripts
+from ..safety.levels import SEPARATE, at_least
+from ..safety.responses import SafetyScriptError, SafetyScripts
+from ..safety.risk_answers import asked_level, risk_answer
 from ..storage.store import Storage
 from ..turn.backchannel import is_backchannel
 from ..turn.detector import TurnDetector, TurnEvent, TurnSignal
@@ -297,18 +300,22 @@ class VoiceSession:
         assessment = self.crisis.with_stress(assessment, stress.score)
         record.prosody = (stress, features)
         record.mark("crisis_check")
+        # Only explicit words start the crisis path; a level the learned layers alone raised is asked about first.
         context = TurnContext(elapsed_s=self._elapsed_before_s + record.speech_end_ms / 1000, stress=stress.score,
-                              risk_level=assessment.session_level)
-        plan = await self.models.run_blocking(self.engine.plan, text, context)
+                              risk_level=assessment.said_level)
+        declined = self._declined_check(text, assessment)
+        plan = self.engine.resume() if declined else await self.models.run_blocking(self.engine.plan, text, context)
         record.mark("routing")
         if plan.raises:
             assessment = self.crisis.raised_to(assessment, plan.raises, f"screener:{self.engine.state.step}")
         minor = self._minor or says_under_18(text)
-        safety_lines = self._safety_lines(assessment, plan, minor)
-        if safety_lines is not None and (minor or not plan.state.crisis_path):
+        locale = named_locale(text)
+        scripts = self.safety if locale in (None, self.safety.locale) else self._scripts_for(locale)
+        safety_lines, kind = self._safety_lines(assessment, plan, minor, declined, scripts)
+        if safety_lines is not None and kind != "declined" and (minor or not plan.state.crisis_path):
             plan = None  # the protocol pauses on this turn
         return TurnDecision(text, len(carried), assessment, plan, minor,
-                            tuple(safety_lines) if safety_lines is not None else None)
+                            tuple(safety_lines) if safety_lines is not None else None, kind, scripts)
 
     async def _settle(self, record: TurnRecord) -> TurnDecision | None:
         """Once the endpoint commits the turn, its decision counts: risk, storage, escalation.
@@ -367,6 +374,13 @@ class VoiceSession:
         record.user_text = text
         record.risk = assessment.risk.level
         self.crisis.commit(assessment)
+        if decision.safety_kind == "declined":
+            self.crisis.declined_check()
+        elif decision.safety_kind == "check":
+            self.crisis.asked_directly(assessment.session_level)
+        if decision.scripts is not self.safety:  # the country they named: its crisis lines from now on
+            self.safety = decision.scripts
+            self.engine.resources = decision.scripts.resources
         self._minor = minor
         if not (record.interrupted and record.transcriber in self._carry):  # else its words lead the next turn
             self.history.append({"role": "user", "content": text})
@@ -375,7 +389,7 @@ class VoiceSession:
         self.prosody.learn(features)
         self._emit(Prosody(stress=round(stress.score, 3), drivers=stress.drivers, baseline_ready=stress.baseline_ready))
         self._emit(assessment.risk)
-        if assessment.raised and needs_escalation(assessment.session_level):
+        if assessment.said_raised and needs_escalation(assessment.said_level):
             self._escalate(assessment)
         state = self.engine.state
         if plan is not None:
@@ -388,7 +402,8 @@ class VoiceSession:
                 self._writer.submit(self.memory.save_artifact, self.session_id, self.user_id, plan.artifact)
                 self._emit(ArtifactSaved(kind=plan.artifact["kind"]))
         record.phase, record.modality = state.phase, state.modality or ""
-        record.step = plan.move.step if plan is not None else ("under_18" if minor else "safety")
+        record.step = plan.move.step if plan is not None else (
+            "under_18" if minor else "safety_check" if decision.safety_kind == "check" else "safety")
         if self.memory:
             self._writer.submit(self.memory.update_session, self.session_id, state.slots, state.modality)
             self._record(record)
@@ -400,13 +415,16 @@ class VoiceSession:
         self._writer.submit(self.memory.save_state, self.session_id, self._snapshot(), self.crisis.session_level)
 
     def _snapshot(self) -> dict:
-        return {"engine": asdict(self.engine.state), "crisis": self.crisis.snapshot(),
+        return {"engine": asdict(self.engine.state), "crisis": self.crisis.snapshot(), "locale": self.safety.locale,
                 "history": self.history[-2 * RESUME_HISTORY_TURNS:], "turns": self._turns_committed,
                 "minor": self._minor, "elapsed_s": self._elapsed_before_s + self._next_frame_ms / 1000}
 
     def _restore(self, snapshot: dict) -> None:
         self.engine.state = EngineState(**snapshot["engine"])
         self.crisis.restore(snapshot["crisis"])
+        if snapshot.get("locale") not in (None, self.safety.locale):
+            self.safety = self._scripts_for(snapshot["locale"])
+            self.engine.resources = self.safety.resources
         self.history = list(snapshot["history"])
         self._turns_committed = int(snapshot["turns"])
         self._minor = bool(snapshot["minor"])
@@ -421,21 +439,45 @@ class VoiceSession:
         turns = self.cfg.session.history_turns
         return self.history[-2 * turns:] if turns else []
 
-    def _safety_lines(self, assessment: Assessment, plan: Plan, minor: bool) -> list[str] | None:
-        """The reviewed words for this turn when safety speaks, in order; None when it does not.
+    def _declined_check(self, text: str, assessment: Assessment) -> bool:
+        """A clear no to the direct question about thoughts of not wanting to be alive, off the crisis path."""
+        return (not self.engine.state.crisis_path and not assessment.said_raised
+                and asked_level(self._last_reply_heard()) is not None and risk_answer(text) == "no")
 
-        A raised level's script comes first; on the crisis path the safety plan's next
-        question follows it. Someone under 18 hears the youth resources instead of a protocol.
+    def _scripts_for(self, locale: str) -> SafetyScripts:
+        try:
+            return SafetyScripts(locale)
+        except SafetyScriptError:
+            return self.safety  # a country without reviewed crisis lines keeps the configured ones
+
+    def _safety_lines(self, assessment: Assessment, plan: Plan, minor: bool, declined: bool,
+                      scripts: SafetyScripts) -> tuple[list[str] | None, str]:
+        """The reviewed words for this turn when safety speaks, in order (None when it does not),
+        and what they are: "crisis" (the path), "check" (a direct question) or "declined".
+
+        Explicit words raised to `passive` or above: that level's script, then on the crisis path
+        the safety plan's next question. A level only the learned layers raised, or `watch`: the
+        direct question. A clear no to it: the crisis line offered once, and back to the work.
+        Someone under 18 hears the youth resources instead of a protocol.
         """
-        level = assessment.risk.level
-        lines = []
-        if (assessment.raised and level != "none") or level in ("harm_others", "abuse"):
-            lines.append(self.safety.reply(level))
+        level, said = assessment.risk.level, assessment.said_level
+        lines, kind = [], ""
+        if level in SEPARATE:
+            lines, kind = [scripts.reply(level)], "crisis"
+        elif assessment.said_raised and at_least(said, "passive"):
+            lines, kind = [scripts.reply(said)], "crisis"
+        elif declined:
+            offer = "check_declined" if self.crisis.state.checks_declined == 0 else "check_declined_again"
+            lines, kind = [scripts.reply(offer)], "declined"
+        elif (assessment.raised or assessment.said_raised) and level != "none" and not at_least(said, "passive"):
+            explicit_watch = assessment.said_raised and said == "watch"
+            urgent = at_least(assessment.session_level, "plan")  # the question names an act, and the emergency number
+            lines, kind = [scripts.reply("watch" if explicit_watch else "check_urgent" if urgent else "check")], "check"
         if minor:
-            lines.append(self.safety.reply("minor"))
-        elif lines and plan.state.crisis_path:
+            lines.append(scripts.reply("minor"))
+        elif lines and (plan.state.crisis_path or kind == "declined"):
             lines.append(plan.move.scripted_line)
-        return lines or None
+        return (lines or None), kind
 
     def _escalate(self, assessment: Assessment) -> None:
         reasons = tuple(e.for_payload() for e in assessment.risk.evidence) or assessment.risk.reasons
