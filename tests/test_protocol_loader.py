@@ -15,7 +15,8 @@ def test_the_shipped_protocols_load():
     protocols = load_protocols()
     assert set(protocols.modalities) == {"cbt", "gestalt", "efit", "sfbt", "quick_help"}
     assert [s.id for s in protocols.modalities["cbt"].steps] == [
-        "automatic_thought", "name_distortion", "test_thought", "adaptive_thought", "coping_card"]
+        "automatic_thought", "name_distortion", "evidence_for", "evidence_against", "friend_view", "adaptive_thought",
+        "coping_card"]
 
 
 def test_a_broken_file_names_file_line_and_reason(tmp_path):

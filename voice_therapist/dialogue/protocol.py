@@ -17,16 +17,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ..resources import data_path
 
 PROTOCOL_DIR = data_path("protocols")
-Extractor = Literal["utterance", "rating", "yes_no", "risk_yes_no", "distortion", "balanced_thought"]
+Extractor = Literal["utterance", "rating", "mood", "yes_no", "risk_yes_no", "distortion", "balanced_thought", "topic",
+                    "thought", "evidence_against", "body", "feeling", "need", "exception", "step", "future", "inner",
+                    "support", "strength"]
 # Values the engine provides besides slots: see engine.TEMPLATE_VALUES.
 ENGINE_VALUES = {
     "reflection", "outcome", "distortion_title", "distortion_explanation", "distortion_question",
     "last_topic", "last_modality", "last_card_thought", "last_step", "last_mood", "recurring_themes",
-    "helpful_modality",
+    "helpful_modality", "phrase", "phrase_you", "concern", "concern_you",
 }
 # The crisis resources of the user's locale (config/crisis_resources.yaml).
 RESOURCE_VALUES = {"crisis_line", "emergency", "youth_line", "abuse_line"}
 SAFETY_PLAN_FILE = Path("safety") / "safety_plan.yaml"
+RESPONSES_FILE = Path("dialogue") / "responses.yaml"
+RESPONSE_VALUES = {"phrase", "phrase_you", "concern", "concern_you"}
 
 
 MAX_PROTOCOL_BYTES = 1024 * 1024
@@ -63,6 +67,8 @@ class Step(_Strict):
     lines: list[str] = Field(min_length=1)
     returning_lines: list[str] = []  # used instead of `lines` for someone we have met before
     retry_lines: list[str] = []  # used when a required slot is still empty
+    help_lines: list[str] = []  # after "I don't know": an example or a smaller question
+    explain_lines: list[str] = []  # after "what do you mean?": the question put another way
     exit: ExitCriteria = ExitCriteria()
     next: str | None = None
     when: Union[Literal["has_memory"], TopicMentions, None] = None
@@ -91,6 +97,18 @@ def _check_links(steps: list[Step]) -> None:
 class Routing(_Strict):
     names: list[str] = Field(min_length=1)  # how a user asks for it by name
     examples: list[str] = Field(min_length=5)  # what the router is built from
+    cues: list[str] = []  # regular expressions whose words lean the router this way (nlp/router.py)
+
+    @model_validator(mode="after")
+    def _cues_compile(self) -> "Routing":
+        import re
+
+        for cue in self.cues:
+            try:
+                re.compile(cue)
+            except re.error as exc:
+                raise ValueError(f"cue {cue!r} is not a regular expression: {exc}") from exc
+        return self
 
 
 class Artifact(_Strict):
@@ -108,10 +126,14 @@ class Modality(_Strict):
     steps: list[Step] = Field(min_length=1)
     outcome: str
     artifact: Artifact | None = None
+    deepening: list[Step] = []  # the protocol's own further moves, for the time left after the steps
 
     @model_validator(mode="after")
     def _valid(self) -> "Modality":
         _check_links(self.steps)
+        _check_links(self.deepening)
+        if {s.id for s in self.steps} & {s.id for s in self.deepening}:
+            raise ValueError("deepening step ids must differ from the steps' ids")
         if self.artifact:
             missing = [s for s in self.artifact.fields.values() if s not in self.slot_names() | {"topic"}]
             if missing:
@@ -125,7 +147,7 @@ class Modality(_Strict):
         return next(s for s in self.steps if s.id == step_id)
 
     def slot_names(self) -> set[str]:
-        return {name for step in self.steps for name in step.slots}
+        return {name for step in [*self.steps, *self.deepening] for name in step.slots}
 
 
 class SafetyPlan(_Strict):
@@ -182,12 +204,47 @@ class SessionFrame(_Strict):
         return {name for step in [*self.opening, *self.close] for name in step.slots}
 
 
+class Responses(_Strict):
+    """Reviewed lines for each kind of answer, and the short acknowledgements that open a reply.
+
+    {phrase} is the person's key phrase as said, {phrase_you} turned to "you"; {concern} a
+    new concern they raised. Each pool is large enough that no line is said twice in a session.
+    """
+
+    greeting: list[str] = Field(min_length=1)
+    returning_greeting: list[str] = Field(min_length=1)
+    notice: str = Field(min_length=10)  # the limits, said once at the start
+    returning_notice: str = Field(min_length=10)
+    acknowledge: list[str] = Field(min_length=10)
+    acknowledge_thought: list[str] = Field(min_length=3)
+    yes: list[str] = Field(min_length=3)
+    no: list[str] = Field(min_length=3)
+    dont_know: list[str] = Field(min_length=3)
+    question: list[str] = Field(min_length=3)
+    is_it_normal: list[str] = Field(min_length=2)
+    correction: list[str] = Field(min_length=3)
+    new_concern: list[str] = Field(min_length=2)
+    switch: list[str] = Field(min_length=2)
+    later: list[str] = Field(min_length=2)
+    decline: list[str] = Field(min_length=3)
+    wrap_up: list[str] = Field(min_length=2)
+    number_elsewhere: list[str] = Field(min_length=2)
+    thanks: list[str] = Field(min_length=2)
+    off_task: list[str] = Field(min_length=3)
+    revisit: list[str] = Field(min_length=1)  # the steps are done with time left: the concern kept for later
+    revisit_declined: list[str] = Field(min_length=1)  # asked to drop the rules, play a part, or give a dose  # a number given, but about something other than the mood
+
+    def pools(self) -> dict[str, list[str]]:
+        return {k: v if isinstance(v, list) else [v] for k, v in self.model_dump().items()}
+
+
 class Protocols(BaseModel):
     """Everything the engine runs: the frame and the modalities by name."""
 
     frame: SessionFrame
     modalities: dict[str, Modality]
     safety_plan: SafetyPlan
+    responses: Responses
 
 
 def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
@@ -258,7 +315,8 @@ def _placeholders(template: str) -> set[str]:
 def _check_placeholders(path: Path, steps: list[Step], known: set[str], extra: list[str] = ()) -> None:
     known = known | {f"{name}_you" for name in known}  # every slot also comes turned to "you"
     text = path.read_text(encoding="utf-8").splitlines()
-    templates = [line for step in steps for line in (*step.lines, *step.returning_lines, *step.retry_lines)]
+    templates = [line for step in steps
+                 for line in (*step.lines, *step.returning_lines, *step.retry_lines, *step.help_lines, *step.explain_lines)]
     for template in [*templates, *extra]:
         for name in _placeholders(template) - known:
             line = next((i + 1 for i, row in enumerate(text) if "{" + name + "}" in row), 1)
@@ -288,7 +346,7 @@ def load_protocols(directory: Path = PROTOCOL_DIR) -> Protocols:
     _check_placeholders(frame_path, [*frame.opening, *frame.close], frame.slot_names() | ENGINE_VALUES)
     for path, modality in modalities.values():
         known = modality.slot_names() | frame.slot_names() | ENGINE_VALUES
-        _check_placeholders(path, modality.steps, known, [modality.outcome])
+        _check_placeholders(path, [*modality.steps, *modality.deepening], known, [modality.outcome])
     safety_path = directory / SAFETY_PLAN_FILE
     if not safety_path.is_file():
         raise ProtocolError(f"{safety_path}: missing; the crisis path cannot run without its safety plan")
@@ -300,4 +358,19 @@ def load_protocols(directory: Path = PROTOCOL_DIR) -> Protocols:
     slots = {name for step in safety_plan.steps for name in step.slots}
     _check_placeholders(safety_path, safety_plan.steps, slots | ENGINE_VALUES | RESOURCE_VALUES)
     return Protocols(frame=frame, modalities={name: m for name, (_, m) in modalities.items()},
-                     safety_plan=safety_plan)
+                     safety_plan=safety_plan, responses=load_responses(directory / RESPONSES_FILE))
+
+
+def load_responses(path: Path) -> Responses:
+    if not path.is_file():
+        raise ProtocolError(f"{path}: missing; the answer kinds have no reviewed lines")
+    text, data = read_yaml(path, "the response lines")
+    responses = validated(path, text, data, Responses)
+    for name, pool in responses.pools().items():
+        for template in pool:
+            unknown = _placeholders(template) - RESPONSE_VALUES
+            if unknown:
+                line = next((i + 1 for i, row in enumerate(text.splitlines()) if template[:30] in row), 1)
+                raise ProtocolError(f"{path}, line {line}: {name}: placeholder {{{sorted(unknown)[0]}}} is not one of "
+                                    f"{', '.join(sorted(RESPONSE_VALUES))}")
+    return responses

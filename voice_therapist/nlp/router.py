@@ -14,6 +14,9 @@ from .exemplar_classifier import ExemplarClassifier
 # Asking for a method by name needs a request around it, not just the word.
 _REQUEST = r"(?:can we|could we|let's|let us|i'd like|i would like|i want|i wanna|can i|switch to|try|do some|do a|do the|how about|prefer)"
 STRESS_BIAS = 0.04  # a tense voice leans towards steadying first (quick help), never decides alone
+# Each cue word of a modality's `routing.cues` adds this to its score, up to the cap: "burned out" and
+# "stuck" lean to solution-focused work, a partner to EFIT; the exemplars still decide a close call.
+CUE_BIAS, CUE_CAP = 0.05, 0.10
 
 
 class ModalityRouter:
@@ -21,6 +24,7 @@ class ModalityRouter:
         self._classifier = ExemplarClassifier(
             embedder, {name: m.routing.examples for name, m in protocols.modalities.items()})
         self._calming = calming_modality if calming_modality in protocols.modalities else None
+        self._cues = {name: [re.compile(c, re.I) for c in m.routing.cues] for name, m in protocols.modalities.items()}
         self._names = [
             (re.compile(rf"\b{_REQUEST}\b.{{0,40}}\b{re.escape(n.lower())}\b"), name)
             for name, m in protocols.modalities.items() for n in sorted(m.routing.names, key=len, reverse=True)
@@ -37,7 +41,8 @@ class ModalityRouter:
         named = self.named(text)
         if named:
             return named, 1.0
-        bias = {}
+        bias = {name: min(CUE_CAP, CUE_BIAS * sum(len(c.findall(text)) for c in cues))
+                for name, cues in self._cues.items()}
         if self._calming and stress > 0.5:
-            bias[self._calming] = STRESS_BIAS * (stress - 0.5) * 2
+            bias[self._calming] += STRESS_BIAS * (stress - 0.5) * 2
         return self._classifier.classify(text, bias)

@@ -38,6 +38,7 @@ class Models:
     crisis: "CrisisModels"
     executor: ThreadPoolExecutor
     phrases: PhraseCache | None = None
+    understander: Any = None  # llm.backend openai: the model reads each turn's kind and slots (dialogue/openai_understanding.py)
 
     async def run_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
         """CPU-heavy stages run here, off the event loop."""
@@ -104,7 +105,16 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
         crisis=load_crisis_models(protocols, embedder),
         executor=ThreadPoolExecutor(max_workers=4, thread_name_prefix="vt-stage"),
         phrases=_phrase_cache(cfg, protocols, tts, embedder.cache.directory) if cfg.tts.phrase_cache else None,
+        understander=_understander(cfg),
     )
+
+
+def _understander(cfg: Config):
+    if cfg.llm.backend != "openai":
+        return None  # the embedded model cannot read a turn: the rules do
+    from ..dialogue.openai_understanding import OpenAIUnderstander
+
+    return OpenAIUnderstander(cfg.llm)
 
 
 def _phrase_cache(cfg: Config, protocols: Protocols, tts, cache_dir) -> PhraseCache:

@@ -79,7 +79,7 @@ class VoiceSession:
             models.protocols, models.router, models.distortions,
             memory.memory_context(user_id) if memory else MemoryContext(),
             budget_minutes=cfg.session.budget_minutes, pinned=cfg.session.modality or None,
-            resources=self.safety.resources)
+            resources=self.safety.resources, understander=models.understander)
         self.responder = Responder(models.llm, cfg.llm, cfg.chunker, self._emit,
                                    relevance=functools.partial(models.run_blocking, relevance, models.embedder))
         self.history: list[dict[str, str]] = []
