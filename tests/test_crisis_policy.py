@@ -45,3 +45,11 @@ def test_a_denial_of_plan_and_intent_is_heard_as_a_denial(models):
     detector = CrisisDetector(models.crisis)
     assessment = detector.assess("No, I haven't thought about doing anything, I don't have a plan, I'm just worn out.")
     assert assessment.risk.level == "none" and assessment.said_level == "none"
+
+
+def test_an_answer_in_words_of_its_own_is_taken_at_its_own_level(models):
+    detector = CrisisDetector(models.crisis)
+    detector.commit(detector.assess("I'm in the UK, by the way."))
+    detector.asked_directly("active")  # a guess the gentle question asked about
+    answer = detector.assess("Honestly, sometimes I wish I could go to sleep and not wake up.", SCRIPTS.reply("check"))
+    assert answer.said_level == "passive"  # what they said, not the guess

@@ -24,7 +24,7 @@ from .combine import WORDS
 from .conversation import ConversationState
 from .evidence import Evidence
 from .exemplar_file import load_crisis_exemplars
-from .levels import LEVELS, SEPARATE, rank
+from .levels import LEVELS, SEPARATE, at_least, rank
 from .linear_classifier import LinearCrisisModel, training_digest
 from .ngram_classifier import NgramNaiveBayes
 from .semantic import SemanticCrisisModel
@@ -143,10 +143,12 @@ class CrisisDetector:
         if build_up is not None:
             scale = build_up.level
             strengths.append((scale, max((s for lvl, s in strengths if lvl == "watch"), default=1.0)))
-        # A yes to the direct question confirms what the learned layers heard: "I've just swallowed the lot"
-        # asked about and answered "yes" is imminent in the person's own words.
+        # A plain yes to the urgent question confirms the plan or act the learned layers heard: "I've just
+        # swallowed the lot", asked about and answered "yes", is imminent. Words of the answer's own say more.
+        answered_yes = any(e.layer == "answer" and e.level != "none" for e in reading.evidence)
+        own_words = any(e.layer == "lexicon" and e.level != "none" for e in reading.evidence)
         confirmed = ([Evidence("answer", self.state.checked, 1.0, "yes to the direct question about what was heard")]
-                     if self.state.checked and any(e.layer == "answer" and e.level != "none" for e in reading.evidence)
+                     if self.state.checked and at_least(self.state.checked, "plan") and answered_yes and not own_words
                      else [])
         said = max([*(c.level for c in decision.counted if c.evidence.layer in WORDS and c.level in LEVELS),
                     *(e.level for e in context if e.level in LEVELS), *([build_up.level] if build_up else []),
