@@ -18,6 +18,7 @@ from ..tts.phrase_cache import PhraseCache
 if TYPE_CHECKING:
     import numpy as np
 
+    from ..measures.definition import Measures
     from ..nlp.distortions import DistortionNamer
     from ..nlp.embedder import SentenceEmbedder
     from ..nlp.router import ModalityRouter
@@ -38,6 +39,7 @@ class Models:
     crisis: "CrisisModels"
     executor: ThreadPoolExecutor
     phrases: PhraseCache | None = None
+    measures: "Measures | None" = None  # PHQ-9, GAD-7 (protocols/measures/); None: never asked
 
     async def run_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
         """CPU-heavy stages run here, off the event loop."""
@@ -79,6 +81,7 @@ class Models:
 
 def load_models(cfg: Config, protocols: Protocols) -> Models:
     from ..asr.whisper import WhisperRecognizer
+    from ..measures.definition import load_measures
     from ..llm.factory import make_chat_model
     from ..nlp.distortions import DistortionNamer
     from ..nlp.embedder import SentenceEmbedder
@@ -104,6 +107,7 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
         crisis=load_crisis_models(protocols, embedder),
         executor=ThreadPoolExecutor(max_workers=4, thread_name_prefix="vt-stage"),
         phrases=_phrase_cache(cfg, protocols, tts, embedder.cache.directory) if cfg.tts.phrase_cache else None,
+        measures=load_measures(),
     )
 
 

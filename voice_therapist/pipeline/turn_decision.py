@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..dialogue.engine import Plan
+from ..measures.hook import MeasureTurn
 from ..safety.detector import Assessment
 
 
@@ -20,3 +21,4 @@ class TurnDecision:
     plan: Plan | None  # None when safety answers: the protocol pauses where it was
     minor: bool  # said, now or before, that they are under 18
     safety_lines: tuple[str, ...] | None  # the reviewed safety words for this turn, in order; None if safety is quiet
+    measure: MeasureTurn | None = None  # what a questionnaire makes of the turn; None when it has no part in it
