@@ -9,6 +9,7 @@ scheduled offer comes as the opening's first step is done. Both only read; `comm
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import asdict, dataclass, replace
 
@@ -65,7 +66,9 @@ class MeasureHook:
             names = self.questionnaire.requested(text)
             if names:
                 lead = self.questionnaire.lines.on_request
-                return _turn(self.questionnaire.begin(state, names, last_reply, lead), PAUSED, names[0])
+                question = _last_question(last_reply)
+                held = f"{self.questionnaire.lines.pick_up} {question}" if question else ""
+                return _turn(self.questionnaire.begin(state, names, held, lead), PAUSED, names[0])
         return None
 
     def settle(self, turn: MeasureTurn | None, *, before: EngineView, after: EngineView | None, move_line: str,
@@ -105,6 +108,13 @@ class MeasureHook:
     def restore(self, snapshot: dict) -> None:
         self.state = QuestionnaireState.from_dict(snapshot["state"])
         self._due = bool(snapshot.get("due", self._due))
+
+
+def _last_question(reply: str) -> str:
+    """The question the person was last asked, to pick up from once the questionnaire is done."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", reply.strip()) if s.strip()]
+    asked = [s for s in sentences if s.endswith("?")]
+    return asked[-1] if asked else ""
 
 
 def _turn(step: Step, engine: str, measure: str) -> MeasureTurn:
