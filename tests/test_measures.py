@@ -241,6 +241,30 @@ def test_the_hook_gives_way_to_safety(measures):
     assert h.read("can we do the depression questionnaire", "", crisis, "passive") is None  # not on the crisis path
 
 
+def test_a_safety_answer_lets_the_engine_enter_the_screener(measures):
+    h = hook(measures)
+    topic = EngineView("opening", "topic", False)
+    h.commit(h.read("can we do the depression questionnaire", "", topic, "none"))
+    for _ in range(8):
+        h.commit(h.read("no", "", topic, "none"))
+    raised = h.read("several days", "", topic, "none")
+    assert raised.raises == "passive"
+    screener = EngineView("safety", "thoughts", True)
+    settled = h.settle(raised, before=topic, after=screener, move_line="Have you been having thoughts of killing yourself?",
+                       safety_spoke=True, session_level="passive")
+    assert settled.engine != PAUSED and settled.state.stage == SCREENING  # the engine's crisis path is kept
+    h.commit(settled)
+    still = h.settle(None, before=screener, after=EngineView("safety", "method", True), move_line="", safety_spoke=False,
+                     session_level="passive")
+    assert still is None
+    done = h.settle(None, before=screener, after=EngineView("safety", "means", True), move_line="", safety_spoke=False,
+                    session_level="passive")
+    assert "add up to 1 of 27" in " ".join(done.lines) and done.records[0]["status"] == "complete"
+    unsafe = h.settle(None, before=screener, after=EngineView("safety", "means", True), move_line="", safety_spoke=False,
+                      session_level="active")
+    assert unsafe.lines == () and unsafe.records[0]["status"] == "stopped_for_safety"
+
+
 def test_the_last_scores_reach_the_protocol_lines_and_a_high_gad7_leans_to_grounding(measures):
     earlier = [{"kind": "measure", "measure": "phq9", "score": 14, "at": NOW - 1},
                {"kind": "measure", "measure": "gad7", "score": 12, "at": NOW - 1}]

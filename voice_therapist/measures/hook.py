@@ -77,8 +77,8 @@ class MeasureHook:
         state = self.state
         entered_crisis = after is not None and after.crisis_path and not before.crisis_path
         if turn is not None and turn.raises:
-            if safety_spoke and entered_crisis:
-                return turn  # the screener starts now; the questionnaire waits for its end
+            if safety_spoke and entered_crisis:  # the screener starts now; the questionnaire waits for its end
+                return replace(turn, engine=FOLLOWS)
             # never expected (no questionnaire starts at risk), but never leave a safety answer unheard
             return _turn(self.questionnaire.after_screener(turn.state, safe=False), FOLLOWS, turn.measure)
         if entered_crisis and state.stage != IDLE:
