@@ -232,13 +232,30 @@ def test_the_hook_gives_way_to_safety(measures):
     h.commit(checked)
     again = h.read("no, nothing like that", "", topic, "watch")
     assert "Let's go back to the questions." in again.lines[0] and again.state.index == 0
-    # the crisis path entered over an ordinary item: the questionnaire stops and keeps what was said
+    h.commit(again)
+    # the crisis path entered over an ordinary item: the questionnaire waits for the screener's end
+    h.commit(h.read("most days", "", topic, "none"))
     crisis = EngineView("safety", "thoughts", True)
-    stopped = h.settle(h.read("most days, and I wish I was dead", "", topic, "passive"), before=topic, after=crisis,
+    waiting = h.settle(h.read("yeah pretty much every day", "", topic, "passive"), before=topic, after=crisis,
                        move_line="", safety_spoke=True, session_level="passive")
-    assert stopped.state.stage == IDLE and stopped.records[0]["status"] == "stopped_for_safety"
-    h.commit(stopped)
+    assert waiting.state.stage == SCREENING and waiting.engine != PAUSED and waiting.state.answers == {"interest": 2}
+    h.commit(waiting)
     assert h.read("can we do the depression questionnaire", "", crisis, "passive") is None  # not on the crisis path
+    means = EngineView("safety", "means", True)
+    resumed = h.settle(None, before=crisis, after=means, move_line="Is there anything you could put away?",
+                       safety_spoke=False, session_level="passive")
+    assert resumed.engine == HELD and "Let's go back to the questions." in resumed.lines
+    assert "feeling down, depressed, or hopeless?" in resumed.lines[-1]
+    h.commit(resumed)
+    state = h.state
+    for _ in range(7):
+        state = h.questionnaire.answer(state, "no").state
+    end = h.questionnaire.answer(state, "no")
+    assert end.lines[-1] == "Is there anything you could put away?" and end.records[0]["score"] == 2
+    unsafe = h.settle(None, before=crisis, after=means, move_line="", safety_spoke=False, session_level="active")
+    assert unsafe is None  # already taken up again; an unsafe end would have stopped it:
+    stopped = h.questionnaire.after_screener(waiting.state, safe=False)
+    assert stopped.state.stage == IDLE and stopped.records[0]["status"] == "stopped_for_safety"
 
 
 def test_a_safety_answer_lets_the_engine_enter_the_screener(measures):

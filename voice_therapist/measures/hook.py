@@ -81,6 +81,8 @@ class MeasureHook:
                 return replace(turn, engine=FOLLOWS)
             # never expected (no questionnaire starts at risk), but never leave a safety answer unheard
             return _turn(self.questionnaire.after_screener(turn.state, safe=False), FOLLOWS, turn.measure)
+        if entered_crisis and state.stage == ASKING:
+            return _turn(self.questionnaire.wait_for_screener(state), FOLLOWS, state.measure)
         if entered_crisis and state.stage != IDLE:
             return _turn(self.questionnaire.stop(state), FOLLOWS, state.measure)
         if safety_spoke:
@@ -91,7 +93,9 @@ class MeasureHook:
             return turn
         if state.stage == SCREENING and after is not None and not (after.phase == self._safety and after.step in self._screener):
             safe = rank(session_level) <= rank(SAFE_AFTER_SCREENER)
-            return _turn(self.questionnaire.after_screener(state, safe), FOLLOWS, state.measure)
+            step = self.questionnaire.after_screener(state, safe, move_line)
+            # questions taken up again hold the safety plan's next question until they end
+            return _turn(step, HELD if step.state.stage == ASKING else FOLLOWS, state.measure)
         if (self._due and not state.offered and state.stage == IDLE and after is not None
                 and before.phase == self._opening and before.step == self._first_step and after.step != before.step
                 and not at_least(session_level, "watch")):

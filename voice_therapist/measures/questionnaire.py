@@ -107,12 +107,20 @@ class Questionnaire:
         lead = (self.lines.skipped,) if value is None else ()
         return self._next(answered, lead)
 
-    def after_screener(self, state: QuestionnaireState, safe: bool) -> Step:
-        """The screener is over: the score is told only if it was safe to go on; the rest waits."""
+    def wait_for_screener(self, state: QuestionnaireState) -> Step:
+        """The crisis path took over on an ordinary item: it is asked again after the screener, if safe."""
+        return Step(replace(state, stage=SCREENING, asked_again=False, interrupted=False))
+
+    def after_screener(self, state: QuestionnaireState, safe: bool, next_line: str = "") -> Step:
+        """The screener is over. Only if it was safe to go on is the score told, or the questions
+        taken up again (with `next_line`, the safety plan's next question, said at their end)."""
         measure = self.measures.measures[state.measure]
         idle = replace(state, stage=IDLE, measure="", queue=(), index=0, answers={}, held_line="")
         if not safe:
             return Step(idle, records=(self._record(measure, state.answers, STOPPED_FOR_SAFETY),))
+        if measure.items[state.index].id not in state.answers:  # an ordinary item was interrupted
+            again = replace(state, stage=ASKING, queue=(), held_line=next_line)
+            return Step(again, (self.lines.after_screener, self.lines.back_to_questions, measure.item_line(state.index)))
         lines, record = self._result(measure, state.answers)
         return Step(idle, (self.lines.after_screener, *lines), (record,))
 
