@@ -39,7 +39,7 @@ ACCEPTED = [
     ("I'd say a two.", ITEM_GAP),
     ("Several days.", ITEM_GAP),
     ("Nearly every day.", ITEM_GAP),
-    ("No.", ITEM_GAP),  # "Not at all." was once heard as "That's at all." here: asked again, the script went out of step
+    ("No.", ITEM_GAP),  # Whisper heard espeak's "Not at all." as "That's at all." in this run: asked again, out of step
     ("No.", RESULT_GAP),
     # GAD-7: item 1 repeated, item 2 skipped; 1 + _ + 2 + 1 + 0 + 2 + 0 = 6 of 6 items, prorated to 7, mild
     ("Sorry, can you repeat that?", ITEM_GAP),
@@ -49,7 +49,7 @@ ACCEPTED = [
     ("Sometimes.", ITEM_GAP),
     ("No.", ITEM_GAP),
     ("A lot.", ITEM_GAP),
-    ("Not at all.", RESULT_GAP),
+    ("No.", RESULT_GAP),
 ]
 
 DECLINED_THEN_ITEM_9 = [
