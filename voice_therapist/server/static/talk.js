@@ -416,7 +416,10 @@
       svg.append(node);
       return node;
     };
-    for (const share of [0, 0.5, 1]) el("line", { x1: left, x2: W - right, y1: y(share), y2: y(share), class: "axis" });
+    for (const share of [0, 0.5, 1]) {
+      el("line", { x1: left, x2: W - right, y1: y(share), y2: y(share), class: "axis" });
+      el("text", { x: left - 6, y: y(share) + 3, "text-anchor": "end" }, share === 1 ? "max" : share ? "" : "0");
+    }
     if (!measures.length) {
       el("text", { x: W / 2, y: H / 2, "text-anchor": "middle" }, "No questionnaires yet.");
       return;
