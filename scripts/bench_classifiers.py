@@ -28,15 +28,18 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json")
-    parser.add_argument("--measures-only", action="store_true", help="only the questionnaire answer mapping (no models)")
+    parser.add_argument("--measures-only", action="store_true",
+                        help="only the questionnaire answer mapping (no models)")
     args = parser.parse_args()
-    results = {"measure_answers_" + name: mapping_report(answer_rows(ROOT / "tests" / "data" / f"measure_answers_{name}.jsonl"))
+    data = ROOT / "tests" / "data"
+    results = {f"measure_answers_{name}": mapping_report(answer_rows(data / f"measure_answers_{name}.jsonl"))
                for name in ("holdout", "dev")}
     print("| answers | n | exact | > 1 step away | 0-3 asked again | target |\n|---|---|---|---|---|---|")
     for name in ("holdout", "dev"):
         r = results["measure_answers_" + name]
         target = ">= 0.95, 0" if name == "holdout" else "(the mapping's own examples)"
-        print(f"| {name} | {r['n']} | {r['exact']:.3f} | {r['more_than_one_step']} | {r['numeric_as_unclear']} | {target} |")
+        print(f"| {name} | {r['n']} | {r['exact']:.3f} | {r['more_than_one_step']} | {r['numeric_as_unclear']} "
+              f"| {target} |")
     print(f"held-out misreadings: {results['measure_answers_holdout']['confusion']}\n")
     if args.measures_only:
         if args.json:

@@ -142,7 +142,8 @@ def load_measures(directory: Path = MEASURES_DIR) -> Measures:
         measures[measure.name] = measure
     unknown = [n for n in conversation.scheduled if n not in measures]
     if unknown:
-        raise ProtocolError(f"{directory / CONVERSATION_FILE}: scheduled names unknown measure(s): {', '.join(unknown)}")
+        raise ProtocolError(f"{directory / CONVERSATION_FILE}: scheduled names unknown measure(s): "
+                            f"{', '.join(unknown)}")
     return Measures(conversation, measures)
 
 
@@ -150,4 +151,5 @@ def _check_placeholders(path: Path, templates: list[str]) -> None:
     for template in templates:
         unknown = {f for _, f, _, _ in string.Formatter().parse(template) if f} - LINE_VALUES
         if unknown:
-            raise ProtocolError(f"{path}: placeholder {{{sorted(unknown)[0]}}} is not one of {', '.join(sorted(LINE_VALUES))}")
+            raise ProtocolError(f"{path}: placeholder {{{sorted(unknown)[0]}}} is not one of "
+                                f"{', '.join(sorted(LINE_VALUES))}")

@@ -26,7 +26,8 @@ SAFE_AFTER_SCREENER = "passive"  # the screener found nothing above a wish to be
 class MeasureTurn:
     state: QuestionnaireState
     lines: tuple[str, ...] = ()  # spoken as written
-    engine: str = FOLLOWS  # paused: the engine did not get this turn; held: its move is said later; follows: said after these lines
+    # paused: the engine did not get this turn; held: its move is said later; follows: said after these lines
+    engine: str = FOLLOWS
     records: tuple[dict, ...] = ()
     raises: str | None = None
     measure: str = ""  # the measure this turn was about, for the turn's step name
@@ -87,11 +88,13 @@ class MeasureHook:
             return _turn(self.questionnaire.stop(state), FOLLOWS, state.measure)
         if safety_spoke:
             if state.stage in (OFFERED, ASKING):  # a check-in over an item: asked again once safety is done
-                return MeasureTurn(replace(state, interrupted=state.stage == ASKING), engine=PAUSED, measure=state.measure)
+                waiting = replace(state, interrupted=state.stage == ASKING)
+                return MeasureTurn(waiting, engine=PAUSED, measure=state.measure)
             return None
         if turn is not None:
             return turn
-        if state.stage == SCREENING and after is not None and not (after.phase == self._safety and after.step in self._screener):
+        screening = after is not None and after.phase == self._safety and after.step in self._screener
+        if state.stage == SCREENING and after is not None and not screening:
             safe = rank(session_level) <= rank(SAFE_AFTER_SCREENER)
             step = self.questionnaire.after_screener(state, safe, move_line)
             # questions taken up again hold the safety plan's next question until they end
