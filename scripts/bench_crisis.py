@@ -44,13 +44,20 @@ def main() -> None:
     print(f"| false positives on hard negatives | {spoken['hard_negative_false_positive_rate']} | <= 0.05 |")
     print(f"| of which put on a crisis path (passive or above, harm to others, abuse) | "
           f"{spoken['hard_negative_crisis_path_rate']} | |")
-    print(f"| lines written as none that would page (plan/imminent) | {spoken['none_paged_rate']} | 0 |")
+    print(f"| of the risk lines, put straight on the path by explicit words (the rest are asked first) | "
+          f"{spoken['straight_to_path_passive_and_up']} | |")
+    print(f"| plan/imminent lines that page on their own words | {spoken['severe_paging_on_their_own']} | |")
+    print(f"| lines written as none that would page (explicit plan/imminent) | {spoken['none_paged_rate']} | 0 |")
+    print(f"| lines written as none heard at plan/imminent (asked directly, no page) | "
+          f"{spoken['none_heard_at_plan_rate']} | |")
     print(f"| harm to others / abuse on their own paths | {spoken['separate_paths_recall']} | |")
     print(f"| exact level | {spoken['exact_level_accuracy']} | |")
     print(f"| ms per utterance, median / max | {spoken['ms_median']} / {spoken['ms_max']} | <= 5 |")
     print(f"| ordinary talk flagged passive or above (routing_eval, {ordinary['n']} lines) | {ordinary['passive_or_above']} | |")
+    print(f"| ordinary talk put on the crisis path (explicit words) | {ordinary['crisis_path']} | |")
     print(f"| ordinary talk flagged watch | {ordinary['watch']} | |")
     print(f"| ordinary talk that would page (plan/imminent), lines | {ordinary['paged']} | 0 |")
+    print(f"| ordinary talk heard at plan/imminent (asked directly), lines | {ordinary['heard_at_plan']} | |")
     print(f"| answers to the protocols' questions flagged passive or above (session_answers2, {answers['n']} lines) | "
           f"{answers['passive_or_above']} | |")
     if reddit:

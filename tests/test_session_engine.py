@@ -144,7 +144,8 @@ def test_the_safety_plan_is_entered_once():
     e = engine(resources=RESOURCES)
     say(e, "Hi.")
     say(e, "I want to die.", risk="passive")
-    assert say(e, "No.", risk="passive").move.step == "method"
+    plan = say(e, "No.", risk="passive")  # no thoughts of killing themselves: method, intent and plan are not asked
+    assert plan.state.phase == SAFETY and plan.move.step == "preparation"
 
 
 def test_asking_for_a_modality_by_name_switches_to_it():

@@ -67,11 +67,8 @@ DECLINED_THEN_ITEM_9 = [
     ("No.", ITEM_GAP),
     ("Not at all.", ITEM_GAP),
     ("Several days.", SCRIPT_GAP),  # item 9: the screener asks on this turn
-    ("No.", ITEM_GAP),
-    ("No, never.", ITEM_GAP),
-    ("No.", ITEM_GAP),
-    ("No.", ITEM_GAP),
-    ("No, nothing like that.", 40.0),  # the screener's end: the score, then the safety plan's first step
+    ("No.", ITEM_GAP),  # no thoughts of killing oneself: method, intent and plan are not asked
+    ("No, nothing like that.", 40.0),  # preparation, the screener's end: the score, then the safety plan's first step
 ]
 
 
@@ -112,6 +109,7 @@ def test_a_whole_phq9_then_a_gad7_with_a_repeat_and_a_skip(tmp_path, artifacts):
     assert "This is the PHQ-9" in turns[2]["assistant_text"]
     assert all(t["step"] == "measure:phq9" for t in turns[3:12]), [t["step"] for t in turns]
     told = turns[11]["assistant_text"]
+    assert "you can reach 988" in told  # a no to item 9: the crisis line offered once (the safety layer's check)
     assert "Your answers add up to 12 of 27, in the moderate range." in told
     assert "This isn't a diagnosis, but it's worth talking about with a doctor." in told and "This is the GAD-7" in told
     assert "nervous, anxious, or on edge" in turns[12]["assistant_text"]  # repeated
@@ -138,7 +136,8 @@ def test_a_declined_offer_then_item_9_enters_the_screener_and_the_score_waits(tm
     item9 = turns[13]
     assert item9["risk"] == "passive" and item9["step"] == "thoughts"
     assert "Have you been having thoughts of killing yourself?" in item9["assistant_text"]
-    assert "add up to" not in " ".join(t["assistant_text"] for t in turns[13:18])  # nothing told during the screener
+    assert "add up to" not in turns[14]["assistant_text"]  # nothing told during the screener
+    assert "prepare" in turns[14]["assistant_text"]
     after = turns[-1]["assistant_text"]
     assert "Thank you for answering those questions" in after
     assert "Your answers add up to 3 of 27, in the minimal range." in after

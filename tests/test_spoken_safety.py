@@ -133,3 +133,32 @@ def test_an_escalation_made_while_the_webhook_is_down_is_delivered_when_the_proc
     hook = webhook(port)
     run_cli(tmp_path, "later", [("Hello.", GAP)], url=url)
     assert [body["level"] for body, _ in hook.received] == ["imminent"]
+
+
+# The learned layers alone hear "active" in the racing heart; the words say nothing of risk.
+LISTENING = [
+    ("Hello.", GAP),
+    ("About a four.", GAP),
+    ("Yeah, my heart's going like crazy.", SCRIPT_GAP),  # turn 3: asked directly, no crisis path
+    ("No, nothing like that, I'm safe.", SCRIPT_GAP),  # the crisis line offered once, back to the work
+    ("I'm in the UK, by the way.", GAP),
+    ("Honestly, sometimes I wish I could go to sleep and not wake up.", SCRIPT_GAP),  # turn 6: the path, UK lines
+    ("No, not like that. I haven't thought about doing anything.", SCRIPT_GAP),
+]
+
+
+def test_a_guess_is_asked_about_a_no_is_heard_and_answered_questions_are_not_asked_again(tmp_path, webhook):
+    hook = webhook()
+    events = run_cli(tmp_path, "listening", LISTENING, url=hook.url)
+    turns = [e for e in events if e["type"] == "turn"]
+    assert len(turns) == len(LISTENING), [t["user_text"] for t in turns]
+    third, fourth, sixth, seventh = turns[2], turns[3], turns[5], turns[6]
+    assert third["step"] == "safety_check" and "not wanting to be alive" in third["assistant_text"], third
+    assert "988" not in third["assistant_text"] and "911" not in third["assistant_text"]
+    assert "988" in fourth["assistant_text"] and fourth["step"] == "topic", fourth  # offered once, then the paused step
+    assert "Samaritans" in sixth["assistant_text"] and "988" not in sixth["assistant_text"], sixth
+    assert sixth["step"] == "thoughts"
+    # No thoughts of killing themselves and nothing thought of doing: method, intent and plan are not asked.
+    assert seventh["step"] == "preparation", seventh
+    assert not any(t["step"] in ("method", "intent", "plan_details") for t in turns)
+    assert hook.received == [] and not [e for e in events if e["type"] == "Escalated"]

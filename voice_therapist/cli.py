@@ -260,6 +260,9 @@ async def _file_session(args, cfg, models) -> int:
                           "input_seconds": round(user_pcm.size / 16000, 2), "paced": not args.fast,
                           "time": time.time()})
             out = await run_wav_session(session, user_pcm, paced=not args.fast, hang_up=args.hang_up)
+            state = session.engine.state  # where the session stood: the conversation suite checks its slots
+            events.write({"type": "session_state", "phase": state.phase, "modality": state.modality or "",
+                          "step": state.step, "slots": dict(state.slots)})
             events.write({"type": "session_ended", "output_seconds": round(out.size / 16000, 2)})
     memory.close()
     write_int16(args.output, out)

@@ -25,6 +25,10 @@ HOP = 160  # samples per log-mel frame
 MAX_PROMPT_TOKENS = 100
 NO_SPEECH_THRESHOLD = 0.6
 TOKENS_PER_SECOND = 8  # generous upper bound for speech, against runaway repetition
+# tiny.en sometimes ends after the first sentence of a long turn ("Dead tired, to be honest." and 6 s
+# more dropped); speech runs at 2-3 words a second, so fewer than one a second means words were lost.
+MIN_WORDS_PER_SECOND = 1.0
+CHECK_RATE_FROM_S = 3.0
 
 
 class WhisperRecognizer:
@@ -65,7 +69,10 @@ class WhisperRecognizer:
         if result.no_speech_prob > NO_SPEECH_THRESHOLD:
             return ""
         tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
-        return self._tokenizer.decode(tokens).strip()
+        text = self._tokenizer.decode(tokens).strip()
+        if audio.size >= CHECK_RATE_FROM_S * SAMPLE_RATE and len(text.split()) < MIN_WORDS_PER_SECOND * audio.size / SAMPLE_RATE:
+            return self._long_form(audio, prompt)  # it stopped early: the timestamped decoder goes on past a sentence end
+        return text
 
     def _prompt_tokens(self, prompt: str) -> list[int]:
         tokens = list(self._tokenizer.sot_sequence) + [self._tokenizer.no_timestamps]

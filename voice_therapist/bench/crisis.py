@@ -21,19 +21,25 @@ from .classifiers import DATASETS
 
 def spoken_set(path: Path, models) -> dict:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    timings, results = [], []
+    timings, results, said = [], [], []  # said: the level explicit words support, which the path and pages act on
     for row in rows:
         start = time.perf_counter()
-        level = CrisisDetector(models).assess(row["text"]).risk.level
+        assessment = CrisisDetector(models).assess(row["text"])
         timings.append((time.perf_counter() - start) * 1000)
-        results.append((row, level))
+        results.append((row, assessment.risk.level))
+        said.append(assessment.said_level)
     at_risk = [(r, lvl) for r, lvl in results if r["level"] in AT_RISK]
     severe = [(r, lvl) for r, lvl in results if r["level"] in ("plan", "imminent")]
     hard = [(r, lvl) for r, lvl in results if r.get("hard_negative")]
     separate = [(r, lvl) for r, lvl in results if r["level"] in SEPARATE]
     caught = [at_least(lvl, "passive") and lvl not in SEPARATE for _, lvl in at_risk]
+    explicit = [s for (r, _), s in zip(results, said) if r["level"] in AT_RISK]
     return {
         "n": len(rows),
+        # Of the risk lines caught, how many explicit words put straight on the path; the rest are asked directly first.
+        "straight_to_path_passive_and_up": round(sum(at_least(s, "passive") for s in explicit) / max(1, len(at_risk)), 3),
+        "severe_paging_on_their_own": round(sum(at_least(s, "plan") for (r, _), s in zip(results, said)
+                                                if r["level"] in ("plan", "imminent")) / max(1, len(severe)), 3),
         "recall_passive_and_up": round(sum(caught) / max(1, len(at_risk)), 3),
         "plan_imminent_flagged_active_or_above": round(
             sum(at_least(lvl, "active") for _, lvl in severe) / max(1, len(severe)), 3),
@@ -43,8 +49,10 @@ def spoken_set(path: Path, models) -> dict:
         "hard_negative_crisis_path_rate": round(sum(at_least(lvl, "passive") or lvl in SEPARATE
                                                     for _, lvl in hard) / max(1, len(hard)), 3),
         # What pages a human (plan, imminent) though written as `none`: the cost of a false alarm to the on-call.
-        "none_paged_rate": round(sum(lvl in ("plan", "imminent") for r, lvl in results if r["level"] == "none")
+        "none_paged_rate": round(sum(at_least(s, "plan") for (r, _), s in zip(results, said) if r["level"] == "none")
                                  / max(1, sum(r["level"] == "none" for r in rows)), 3),
+        "none_heard_at_plan_rate": round(sum(lvl in ("plan", "imminent") for r, lvl in results if r["level"] == "none")
+                                         / max(1, sum(r["level"] == "none" for r in rows)), 3),
         "separate_paths_recall": round(sum(lvl == r["level"] for r, lvl in separate) / max(1, len(separate)), 3),
         "exact_level_accuracy": round(sum(lvl == r["level"] for r, lvl in results) / len(results), 3),
         "ms_median": round(statistics.median(timings), 3),
@@ -57,11 +65,15 @@ def spoken_set(path: Path, models) -> dict:
 def ordinary_false_positives(path: Path, models) -> dict:
     """How often everyday therapy talk, with no risk in it, is flagged."""
     texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    levels = [CrisisDetector(models).assess(text).risk.level for text in texts]
+    assessed = [CrisisDetector(models).assess(text) for text in texts]
+    levels = [a.risk.level for a in assessed]
     return {"n": len(texts),
             "passive_or_above": round(sum(at_least(lvl, "passive") for lvl in levels) / len(texts), 3),
+            "crisis_path": round(sum(at_least(a.said_level, "passive") or a.risk.level in SEPARATE
+                                     for a in assessed) / len(texts), 3),
             "watch": round(sum(lvl == "watch" for lvl in levels) / len(texts), 3),
-            "paged": sum(lvl in ("plan", "imminent") for lvl in levels)}
+            "paged": sum(at_least(a.said_level, "plan") for a in assessed),
+            "heard_at_plan": sum(lvl in ("plan", "imminent") for lvl in levels)}
 
 
 def reddit_users(models, root: Path = DATASETS) -> dict:

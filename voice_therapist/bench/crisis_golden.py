@@ -49,6 +49,12 @@ KINDS = [
     "That presentation nearly killed me, I'm exhausted.",
     "I'm dying for a cup of tea after that shift.",
     "I killed it at the gym today, new personal best.",
+    # Issue 25: the screener's questions answered no in the person's own words, and risk words in study talk.
+    "No, I haven't thought about doing anything, and I don't have a plan, I'm just worn out.",
+    "Honestly no, I'd never do anything, I've got no plan, it's more that I'm tired all the time.",
+    "I would not act on it, I just needed to say it out loud.",
+    "What I need is a plan for revising organic chemistry before the exam.",
+    "Catastrophizing, yeah, that's so me, and fortune telling too.",
 ]
 # Real disclosures of the same kinds, which must stay caught.
 KEPT = [
@@ -61,6 +67,10 @@ KEPT = [
     "I've been thinking about overdosing on my tablets.",
     "I'm going to end it tonight, right now.",
     "My heart's going like crazy because I've just swallowed all my pills.",
+    # A denial that a time or a contrast takes back is no denial.
+    "I want to die but I don't have a plan.",
+    "I don't have a plan yet.",
+    "I'd never do anything while my mum is alive, but after that I don't know.",
 ]
 CONVERSATIONS = [
     # (recent turns, the assistant's last question, the utterance)
@@ -116,8 +126,11 @@ def judge(rows: list[dict], models) -> list[dict]:
         detector = CrisisDetector(models)
         for turn in row["context"]:
             detector.commit(detector.assess(turn))
-        risk = detector.assess(row["text"], row["asked"]).risk
+        assessment = detector.assess(row["text"], row["asked"])
+        risk = assessment.risk
+        # `said`: what explicit words support, the level the crisis path and pages act on.
         judged.append({**{k: row[k] for k in ("source", "context", "asked", "text")}, "level": risk.level,
+                       "said": assessment.said_level,
                        "evidence": [[e.layer, e.level, round(e.score, 3), e.ref] for e in risk.evidence]})
     return judged
 
@@ -130,9 +143,10 @@ def differences(expected: list[dict], actual: list[dict], tolerance: float = SCO
 
     changed = []
     for want, got in zip(expected, actual):
-        if want["level"] != got["level"] or not same(want["evidence"], got["evidence"]):
+        if (want["level"], want.get("said")) != (got["level"], got["said"]) or not same(want["evidence"], got["evidence"]):
             changed.append(f"{want['source']}: {want['text']!r} (after {want['context']}, asked {want['asked']!r})\n"
-                           f"    was {want['level']} {want['evidence']}\n    now {got['level']} {got['evidence']}")
+                           f"    was {want['level']} said {want.get('said')} {want['evidence']}\n"
+                           f"    now {got['level']} said {got['said']} {got['evidence']}")
     if len(expected) != len(actual):
         changed.append(f"{len(expected)} rows expected, {len(actual)} judged")
     return changed

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol as TypingProtocol
 
 from ..frames import Move
-from ..safety.levels import at_least
+from ..safety.levels import at_least, rank
+from ..safety.screener import covered
 from .extractors import SIMPLE
 from .prompt import example_line
 from .protocol import Artifact, Modality, Protocols, Step
@@ -139,8 +140,9 @@ class SessionEngine:
         if ctx.at_risk and not state.crisis_path:
             # This turn's words were the disclosure, not an answer to the paused step.
             entry = self.protocols.safety_plan.entry[ctx.risk_level]
+            denied = {k: v for k, v in covered("", user_text).items() if v == "no"}  # "...but I'd never do anything"
             entered = replace(state, phase=SAFETY, step=entry, turns_in_step=0, retry=False, greeted=True,
-                              crisis_path=True)
+                              crisis_path=True, slots={**state.slots, **denied})
             return self._plan_for(entered, user_text, None, None)
         step = self._step(state)
         slots = dict(state.slots)
@@ -148,13 +150,15 @@ class SessionEngine:
             slots["requested_modality"] = named
         if not state.greeted:
             return self._plan_for(replace(state, slots=slots, greeted=True), user_text, None, None)
+        before = dict(slots)
         self._fill(step, user_text, slots)
+        if state.phase == SAFETY:
+            self._screen(step, user_text, slots)
         turns = state.turns_in_step + 1
         missing = [s for s in step.exit.requires if s not in slots]
         exits = (not missing and turns >= step.exit.min_turns) or turns >= step.exit.max_turns
         state = replace(state, slots=slots, turns_in_step=turns, retry=bool(missing) and not exits)
-        raises = step.raises if step.raises and any(
-            slots.get(name) == "yes" for name, kind in step.slots.items() if kind == "risk_yes_no") else None
+        raises = self._raised(before, slots) if state.phase == SAFETY else None
 
         if named and state.phase == WORKING and named != state.modality:
             state, routed = self._enter_modality(state, named), (named, 1.0)
@@ -164,6 +168,18 @@ class SessionEngine:
             artifact = artifact or self._artifact(state)
             state = self._enter_phase(state, CLOSE)
         return replace(self._plan_for(state, user_text, routed, artifact), raises=raises)
+
+    def resume(self) -> Plan:
+        """The paused step asked again, nothing changed: after a clear no to a direct question about risk."""
+        state = self.state
+        step = self._step(state)
+        if step is None:
+            return self._plan_for(state, "", None, None, finished=True)
+        candidates = self._candidates(step, state)
+        plain = [c for c in candidates if "reflection" not in _placeholders(c)] or candidates
+        template, line = _choose_line(plain, state.turns_in_step, self._values(state, ""))
+        modality = self.protocols.safety_plan.name if state.phase == SAFETY else state.modality or state.phase
+        return Plan(Move(modality=modality, step=step.id, scripted_line=line), step.goal, example_line(template), True, state)
 
     def _time_to_close(self, ctx: TurnContext) -> bool:
         left = self.budget_s - ctx.elapsed_s
@@ -185,6 +201,19 @@ class SessionEngine:
             if value is not None:
                 slots[name] = value
                 utterance_filled = utterance_filled or kind == "utterance"
+
+    def _screen(self, step: Step, text: str, slots: dict[str, str]) -> None:
+        """On the crisis path one answer settles every screener question it covers (safety/screener.py)."""
+        asked = next((name for name, kind in step.slots.items() if kind == "risk_yes_no"), "")
+        for name, answer in covered(asked, text).items():
+            slots.setdefault(name, answer)
+
+    def _raised(self, before: dict[str, str], slots: dict[str, str]) -> str | None:
+        """The highest level a screener "yes" given this turn takes the crisis level to."""
+        levels = [s.raises for s in self.protocols.safety_plan.steps if s.raises and any(
+            kind == "risk_yes_no" and slots.get(name) == "yes" and before.get(name) != "yes"
+            for name, kind in s.slots.items())]
+        return max(levels, key=rank, default=None)
 
     def _after_step(self, state: EngineState, step: Step, ctx: TurnContext):
         safety = self.protocols.safety_plan
@@ -213,6 +242,9 @@ class SessionEngine:
             nxt = candidate.next
 
     def _applies(self, step: Step, state: EngineState) -> bool:
+        screened = [name for name, kind in step.slots.items() if kind == "risk_yes_no"]
+        if screened and all(name in state.slots for name in screened):
+            return False  # already answered on the crisis path: not asked again
         if step.when == "has_memory":
             return self.memory.has_memory
         if step.when is not None:

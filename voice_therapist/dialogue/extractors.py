@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..safety.risk_answers import risk_answer
+from ..safety.screener import answers_question
 
 _NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 _FILLER = re.compile(r"^(?:(?:so|well|um+|uh+|like|yeah|okay|ok|hmm+|i mean|i guess|i think)[,.]?\s+)+", re.I)
@@ -66,6 +66,6 @@ SIMPLE: dict[str, Callable[[str], str | None]] = {
     "utterance": utterance,
     "rating": rating,
     "yes_no": yes_no,
-    "risk_yes_no": risk_answer,  # the screener's questions: a hedge ("sometimes", "I don't know") is a yes
+    "risk_yes_no": answers_question,  # a hedge ("sometimes", "I don't know") is a yes; a yes to something else is not
     "balanced_thought": balanced_thought,
 }

@@ -37,10 +37,13 @@ from ..nlp.embedder import relevance
 from ..prosody.baseline import Baseline
 from ..prosody.stress import ProsodyTracker
 from ..safety.age import says_under_18
+from ..safety.country import named_locale
 from ..safety.detector import Assessment, CrisisDetector
 from ..safety.escalation import EscalationEvent, needs_escalation
 from ..safety.escalation_service import EscalationService
-from ..safety.responses import SafetyScripts
+from ..safety.levels import SEPARATE, at_least
+from ..safety.responses import SafetyScriptError, SafetyScripts
+from ..safety.risk_answers import asked_level, risk_answer
 from ..storage.store import Storage
 from ..turn.backchannel import is_backchannel
 from ..turn.detector import TurnDetector, TurnEvent, TurnSignal
@@ -307,27 +310,33 @@ class VoiceSession:
         before = _engine_view(self.engine.state)
         measure = self.measures.read(text, self._last_reply_heard(), before, assessment.session_level) \
             if self.measures is not None else None
-        if measure is not None and measure.raises:  # a safety item above 0: the screener asks on this turn
+        if measure is not None and measure.raises:  # a safety item above 0: the person's own answer, the screener asks now
             assessment = self.crisis.raised_to(assessment, measure.raises, f"measure:{measure.measure}")
+        # Only explicit words start the crisis path; a level the learned layers alone raised is asked about first.
         context = TurnContext(elapsed_s=self._elapsed_before_s + record.speech_end_ms / 1000, stress=stress.score,
-                              risk_level=assessment.session_level)
-        plan = await self.models.run_blocking(self.engine.plan, text, context)
+                              risk_level=assessment.said_level)
+        declined = self._declined_check(text, assessment)
+        plan = self.engine.resume() if declined else await self.models.run_blocking(self.engine.plan, text, context)
         record.mark("routing")
         if plan.raises:
             assessment = self.crisis.raised_to(assessment, plan.raises, f"screener:{self.engine.state.step}")
         minor = self._minor or says_under_18(text)
-        safety_lines = self._safety_lines(assessment, plan, minor)
-        if safety_lines is not None and (minor or not plan.state.crisis_path):
+        locale = named_locale(text)
+        scripts = self.safety if locale in (None, self.safety.locale) else self._scripts_for(locale)
+        safety_lines, kind = self._safety_lines(assessment, plan, minor, declined, scripts)
+        if safety_lines is not None and kind != "declined" and (minor or not plan.state.crisis_path):
             plan = None  # the protocol pauses on this turn
         if self.measures is not None:
             measure = self.measures.settle(
                 measure, before=before, after=_engine_view(plan.state) if plan is not None else None,
                 move_line=plan.move.scripted_line if plan is not None else "",
-                safety_spoke=safety_lines is not None, session_level=assessment.session_level)
+                safety_spoke=safety_lines is not None and kind != "declined", session_level=assessment.session_level)
             if measure is not None and measure.engine == PAUSED:
                 plan = None  # the questionnaire had this turn; the protocol waits where it was
+                if kind == "declined":  # the crisis line offered once, then the questions, not the paused step
+                    safety_lines = [safety_lines[0], *measure.lines]
         return TurnDecision(text, len(carried), assessment, plan, minor,
-                            tuple(safety_lines) if safety_lines is not None else None, measure)
+                            tuple(safety_lines) if safety_lines is not None else None, kind, scripts, measure)
 
     async def _settle(self, record: TurnRecord) -> TurnDecision | None:
         """Once the endpoint commits the turn, its decision counts: risk, storage, escalation.
@@ -391,6 +400,13 @@ class VoiceSession:
         record.user_text = text
         record.risk = assessment.risk.level
         self.crisis.commit(assessment)
+        if decision.safety_kind == "declined":
+            self.crisis.declined_check()
+        elif decision.safety_kind == "check":
+            self.crisis.asked_directly(assessment.session_level)
+        if decision.scripts is not self.safety:  # the country they named: its crisis lines from now on
+            self.safety = decision.scripts
+            self.engine.resources = decision.scripts.resources
         self._minor = minor
         if not (record.interrupted and record.transcriber in self._carry):  # else its words lead the next turn
             self.history.append({"role": "user", "content": text})
@@ -399,7 +415,7 @@ class VoiceSession:
         self.prosody.learn(features)
         self._emit(Prosody(stress=round(stress.score, 3), drivers=stress.drivers, baseline_ready=stress.baseline_ready))
         self._emit(assessment.risk)
-        if assessment.raised and needs_escalation(assessment.session_level):
+        if assessment.said_raised and needs_escalation(assessment.said_level):
             self._escalate(assessment)
         state = self.engine.state
         if plan is not None:
@@ -414,9 +430,10 @@ class VoiceSession:
         if decision.measure is not None:
             self._apply_measure(decision.measure)
         record.phase, record.modality = state.phase, state.modality or ""
-        record.step = plan.move.step if plan is not None else ("under_18" if minor else "safety")
-        if plan is None and decision.safety_lines is None and decision.measure is not None:
-            record.step = f"measure:{decision.measure.measure}"
+        record.step = plan.move.step if plan is not None else (
+            "under_18" if minor else "safety_check" if decision.safety_kind == "check" else "safety")
+        if plan is None and decision.measure is not None and decision.safety_kind in ("", "declined"):
+            record.step = f"measure:{decision.measure.measure}"  # the questionnaire had the turn
         if self.memory:
             self._writer.submit(self.memory.update_session, self.session_id, state.slots, state.modality)
             self._record(record)
@@ -445,7 +462,7 @@ class VoiceSession:
         self._writer.submit(self.memory.save_state, self.session_id, self._snapshot(), self.crisis.session_level)
 
     def _snapshot(self) -> dict:
-        return {"engine": asdict(self.engine.state), "crisis": self.crisis.snapshot(),
+        return {"engine": asdict(self.engine.state), "crisis": self.crisis.snapshot(), "locale": self.safety.locale,
                 "history": self.history[-2 * RESUME_HISTORY_TURNS:], "turns": self._turns_committed,
                 "minor": self._minor, "elapsed_s": self._elapsed_before_s + self._next_frame_ms / 1000,
                 **({"measures": self.measures.snapshot()} if self.measures is not None else {})}
@@ -453,6 +470,9 @@ class VoiceSession:
     def _restore(self, snapshot: dict) -> None:
         self.engine.state = EngineState(**snapshot["engine"])
         self.crisis.restore(snapshot["crisis"])
+        if snapshot.get("locale") not in (None, self.safety.locale):
+            self.safety = self._scripts_for(snapshot["locale"])
+            self.engine.resources = self.safety.resources
         self.history = list(snapshot["history"])
         self._turns_committed = int(snapshot["turns"])
         self._minor = bool(snapshot["minor"])
@@ -469,21 +489,45 @@ class VoiceSession:
         turns = self.cfg.session.history_turns
         return self.history[-2 * turns:] if turns else []
 
-    def _safety_lines(self, assessment: Assessment, plan: Plan, minor: bool) -> list[str] | None:
-        """The reviewed words for this turn when safety speaks, in order; None when it does not.
+    def _declined_check(self, text: str, assessment: Assessment) -> bool:
+        """A clear no to the direct question about thoughts of not wanting to be alive, off the crisis path."""
+        return (not self.engine.state.crisis_path and not assessment.said_raised
+                and asked_level(self._last_reply_heard()) is not None and risk_answer(text) == "no")
 
-        A raised level's script comes first; on the crisis path the safety plan's next
-        question follows it. Someone under 18 hears the youth resources instead of a protocol.
+    def _scripts_for(self, locale: str) -> SafetyScripts:
+        try:
+            return SafetyScripts(locale)
+        except SafetyScriptError:
+            return self.safety  # a country without reviewed crisis lines keeps the configured ones
+
+    def _safety_lines(self, assessment: Assessment, plan: Plan, minor: bool, declined: bool,
+                      scripts: SafetyScripts) -> tuple[list[str] | None, str]:
+        """The reviewed words for this turn when safety speaks, in order (None when it does not),
+        and what they are: "crisis" (the path), "check" (a direct question) or "declined".
+
+        Explicit words raised to `passive` or above: that level's script, then on the crisis path
+        the safety plan's next question. A level only the learned layers raised, or `watch`: the
+        direct question. A clear no to it: the crisis line offered once, and back to the work.
+        Someone under 18 hears the youth resources instead of a protocol.
         """
-        level = assessment.risk.level
-        lines = []
-        if (assessment.raised and level != "none") or level in ("harm_others", "abuse"):
-            lines.append(self.safety.reply(level))
+        level, said = assessment.risk.level, assessment.said_level
+        lines, kind = [], ""
+        if level in SEPARATE:
+            lines, kind = [scripts.reply(level)], "crisis"
+        elif assessment.said_raised and at_least(said, "passive"):
+            lines, kind = [scripts.reply(said)], "crisis"
+        elif declined:
+            offer = "check_declined" if self.crisis.state.checks_declined == 0 else "check_declined_again"
+            lines, kind = [scripts.reply(offer)], "declined"
+        elif (assessment.raised or assessment.said_raised) and level != "none" and not at_least(said, "passive"):
+            explicit_watch = assessment.said_raised and said == "watch"
+            urgent = at_least(assessment.session_level, "plan")  # the question names an act, and the emergency number
+            lines, kind = [scripts.reply("watch" if explicit_watch else "check_urgent" if urgent else "check")], "check"
         if minor:
-            lines.append(self.safety.reply("minor"))
-        elif lines and plan.state.crisis_path:
+            lines.append(scripts.reply("minor"))
+        elif lines and (plan.state.crisis_path or kind == "declined"):
             lines.append(plan.move.scripted_line)
-        return lines or None
+        return (lines or None), kind
 
     def _escalate(self, assessment: Assessment) -> None:
         reasons = tuple(e.for_payload() for e in assessment.risk.evidence) or assessment.risk.reasons

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..dialogue.engine import Plan
 from ..measures.hook import MeasureTurn
 from ..safety.detector import Assessment
+from ..safety.responses import SafetyScripts
 
 
 @dataclass(frozen=True)
@@ -21,4 +22,6 @@ class TurnDecision:
     plan: Plan | None  # None when safety answers: the protocol pauses where it was
     minor: bool  # said, now or before, that they are under 18
     safety_lines: tuple[str, ...] | None  # the reviewed safety words for this turn, in order; None if safety is quiet
+    safety_kind: str = ""  # "crisis", "check" (a direct question), "declined" (a no to it), or "" when quiet
+    scripts: SafetyScripts | None = None  # the crisis lines of the country they are in, from this turn on
     measure: MeasureTurn | None = None  # what a questionnaire makes of the turn; None when it has no part in it

@@ -21,6 +21,9 @@ WATCHES_TO_ASK = 3  # hopelessness said this often is treated as a wish to be de
 class ConversationState:
     def __init__(self):
         self.session_level = "none"
+        self.said_level = "none"  # what explicit words support: the crisis path and paging act on this
+        self.checks_declined = 0  # "no" to a direct question about risk: the crisis line is offered the first time
+        self.checked = ""  # the level heard (learned layers only) that the last reply asked about directly
         self.recent: deque[str] = deque(maxlen=CONTEXT_TURNS - 1)
         self.watches = 0
 
@@ -40,18 +43,26 @@ class ConversationState:
             return Evidence("build_up", "passive", 1.0, f"watch said {self.watches + 1} times")
         return None
 
-    def commit(self, session_level: str, watch: bool, text: str) -> None:
+    def commit(self, session_level: str, watch: bool, text: str, said_level: str = "none") -> None:
         if rank(session_level) > rank(self.session_level):
             self.session_level = session_level
+        if rank(said_level) > rank(self.said_level):
+            self.said_level = said_level
         self.watches += watch
+        self.checked = ""
         if text:
             self.recent.append(text)
 
     def snapshot(self) -> dict:
         """What a resumed session needs: the level reached never resets, and recent context carries on."""
-        return {"session_level": self.session_level, "recent": list(self.recent), "watches": self.watches}
+        return {"session_level": self.session_level, "recent": list(self.recent), "watches": self.watches,
+                "said_level": self.said_level, "checks_declined": self.checks_declined, "checked": self.checked}
 
     def restore(self, snapshot: dict) -> None:
         self.session_level = snapshot.get("session_level", "none")
         self.recent.extend(snapshot.get("recent", []))
         self.watches = int(snapshot.get("watches", 0))
+        # An older snapshot knew one level: taken as said, so a resumed session stays on its path.
+        self.said_level = snapshot.get("said_level", self.session_level)
+        self.checks_declined = int(snapshot.get("checks_declined", 0))
+        self.checked = snapshot.get("checked", "")

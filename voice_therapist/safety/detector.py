@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..frames import Risk
 from .classifier import Reading, UtteranceClassifier
+from .combine import WORDS
 from .conversation import ConversationState
 from .evidence import Evidence
 from .exemplar_file import load_crisis_exemplars
@@ -46,6 +47,10 @@ class Assessment:
     score: float = 0.0  # strength of the evidence for the reported level: 1.0 for words,
                         # else the similarity or the model's posterior; 0.0 for none
     reading: Reading | None = None  # everything every layer heard, for `classify crisis` and the golden file
+    # The level explicit words support (the lexicon, a yes to a risk question, the screener): only
+    # they start the crisis path or page. A level the learned layers alone raised is asked about first.
+    said_level: str = "none"
+    said_raised: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,18 @@ class CrisisDetector:
         if build_up is not None:
             scale = build_up.level
             strengths.append((scale, max((s for lvl, s in strengths if lvl == "watch"), default=1.0)))
+        # A yes to the direct question confirms what the learned layers heard: "I've just swallowed the lot"
+        # asked about and answered "yes" is imminent in the person's own words.
+        confirmed = ([Evidence("answer", self.state.checked, 1.0, "yes to the direct question about what was heard")]
+                     if self.state.checked and any(e.layer == "answer" and e.level != "none" for e in reading.evidence)
+                     else [])
+        said = max([*(c.level for c in decision.counted if c.evidence.layer in WORDS and c.level in LEVELS),
+                    *(e.level for e in context if e.level in LEVELS), *([build_up.level] if build_up else []),
+                    *(e.level for e in confirmed)], key=rank, default="none")
+        if confirmed and rank(said) > rank(scale):
+            scale = said
+            strengths.append((said, 1.0))
+        said_raised = rank(said) > rank(self.state.said_level)
         raised = rank(scale) > rank(self.state.session_level)
         session_level = scale if raised else self.state.session_level
         # Harm to others and abuse have their own paths, but never hide a risk to the user's life.
@@ -147,29 +164,42 @@ class CrisisDetector:
             # the table's row that decided this utterance's own level on each path
             rule = next(c.rule for c in decision.counted if c.level == level)
             because.append(Evidence("combine", level, 1.0, rule))
-        because += [*context, *([build_up] if build_up else [])]
+        because += [*context, *([build_up] if build_up else []), *confirmed]
         risk = Risk(level=reported, reasons=tuple(str(e) for e in because), evidence=tuple(because))
-        return Assessment(risk, session_level, raised, text, own_watch, round(score, 3), reading)
+        return Assessment(risk, session_level, raised, text, own_watch, round(score, 3), reading,
+                          said if said_raised else self.state.said_level, said_raised)
 
     def with_stress(self, assessment: Assessment, stress: float) -> Assessment:
         """A very tense voice with nothing found in the words asks gently (watch); it never lowers a level."""
         if assessment.risk.level == "none" and stress >= STRESS_TO_WATCH:
-            return self.raised_to(assessment, "watch", "vocal_stress")
+            return self.raised_to(assessment, "watch", "vocal_stress", explicit=False)
         return assessment
 
-    def raised_to(self, assessment: Assessment, level: str, reason: str) -> Assessment:
-        """The assessment with the level a screener answer gave ("yes, I've thought about how")."""
-        if rank(level) <= rank(assessment.session_level):
+    def raised_to(self, assessment: Assessment, level: str, reason: str, explicit: bool = True) -> Assessment:
+        """The assessment with the level a screener answer gave ("yes, I've thought about how");
+        `explicit`: the person's own answer, which the crisis path and paging act on."""
+        said_raised = explicit and rank(level) > rank(assessment.said_level)
+        if rank(level) <= rank(assessment.session_level) and not said_raised:
             return assessment
         layer, _, ref = reason.partition(":")
         evidence = Evidence(layer, level, 1.0, ref)
-        risk = Risk(level=level, reasons=(*assessment.risk.reasons, str(evidence)),
+        risk = Risk(level=max(level, assessment.risk.level, key=rank), reasons=(*assessment.risk.reasons, str(evidence)),
                     evidence=(*assessment.risk.evidence, evidence))
-        return replace(assessment, risk=risk, session_level=level, raised=rank(level) > rank(self.session_level),
-                       score=1.0)
+        heard = max(level, assessment.session_level, key=rank)
+        return replace(assessment, risk=risk, session_level=heard, raised=rank(heard) > rank(self.session_level),
+                       score=1.0, said_level=level if said_raised else assessment.said_level,
+                       said_raised=assessment.said_raised or said_raised)
+
+    def asked_directly(self, heard: str) -> None:
+        """The reply asked directly about a level only the learned layers heard; a yes next confirms it."""
+        self.state.checked = heard
+
+    def declined_check(self) -> None:
+        """A clear no to the direct question: the crisis line was offered, and is not offered again."""
+        self.state.checks_declined += 1
 
     def commit(self, assessment: Assessment) -> None:
-        self.state.commit(assessment.session_level, assessment.watch, assessment.text)
+        self.state.commit(assessment.session_level, assessment.watch, assessment.text, assessment.said_level)
 
     def snapshot(self) -> dict:
         """What a resumed session needs: the level reached never resets, and recent context carries on."""

@@ -21,7 +21,7 @@ _DENIAL = re.compile(
     r"i (?:don't|do not)(?! know)|i(?:'m| am) not(?! sure)|not anymore|not any more|not since)\b")
 # After a denial, "but ..." takes it back: "no, but sometimes I wish I wouldn't wake up".
 _TAKEN_BACK = re.compile(r"\bbut\b")
-_AFFIRMATION = re.compile(
+AFFIRMATION = re.compile(
     r"\b(?:yes|yeah|yea|yep|yup|aye|ya|yah|mm+[- ]?hm+|uh[- ]?huh|i have|i do|i am|i did|i guess|i think so|i suppose|"
     r"sometimes|some days|most days|every day|every night|most nights|all the time|a bit|a little|"
     r"kind of|kinda|sort of|maybe|probably|now and then|on and off|occasionally|a few times|once or twice|"
@@ -93,7 +93,7 @@ def risk_answer(text: str) -> str | None:
     if denial and not _TAKEN_BACK.search(lowered, denial.end()):
         return "no"
     opening = " ".join(lowered.split()[:AFFIRMATION_WITHIN_WORDS])
-    return "yes" if _AFFIRMATION.search(opening) or _DETAIL.search(lowered) else None
+    return "yes" if AFFIRMATION.search(opening) or _DETAIL.search(lowered) else None
 
 
 # A "yeah" that goes on to describe the body ("Yeah, my heart's going like crazy") may answer how

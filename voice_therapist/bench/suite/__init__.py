@@ -1,0 +1,1 @@
+"""The conversation suite: natural whole sessions (tests/sessions/), spoken and checked."""
