@@ -191,6 +191,8 @@ def test_requests_name_the_measure_and_ordinary_talk_does_not(measures):
     assert q.requested("could we do the anxiety questions") == ["gad7"]
     assert q.requested("Can we do the questionnaires?") == ["phq9", "gad7"]
     assert q.requested("I have been feeling so depressed and anxious") == []
+    assert q.requested("I failed my test and I feel so depressed") == []
+    assert q.requested("my anxiety questions keep me up at night") == []
 
 
 def test_offered_at_the_first_session_then_every_two_weeks():

@@ -23,7 +23,10 @@ _YES = re.compile(r"\b(?:yes|yeah|yep|yup|sure|okay|ok|alright|all right|go on|g
                   r"happy to|i can|i will|i'll|we can)\b")
 _NO = re.compile(r"\b(?:no|nope|nah|not (?:now|today|really|this time|right now)|later|another time|rather not|skip|"
                  r"pass|don't|do not|not up to|not in the mood)\b")
-_REQUEST = re.compile(r"\b(?:questionnaires?|questions|phq|gad|test|quiz|survey|measure|check ?list|score)\b")
+_ASKING_FOR = re.compile(r"\b(?:questionnaires?|questions|phq|gad|quiz|survey|check ?list)\b")
+# A request, not talk about one: "I failed my test and feel so depressed" starts nothing.
+_REQUEST = re.compile(r"\b(?:can|could|shall|may) (?:we|i|you)\b|\blet'?s\b|\bi'?d (?:like|love)\b|\bi (?:want|wanna)\b|"
+                      r"\b(?:do|take|fill (?:in|out)|go through|start)\b")
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class Questionnaire:
     def requested(self, text: str) -> list[str]:
         """The measures a request asks for ("can we do the depression questionnaire?"); [] if none."""
         lowered = text.lower()
-        if not _REQUEST.search(lowered):
+        if not (_ASKING_FOR.search(lowered) and _REQUEST.search(lowered)):
             return []
         return self.measures.requested(lowered) or (list(self.lines.scheduled) if "questionnaire" in lowered else [])
 
