@@ -4,6 +4,9 @@ from pathlib import Path
 import pytest
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# The scheduled PHQ-9/GAD-7 offer would add a turn to every first session; the tests of other
+# features speak without it, and tests/test_spoken_measures.py turns it back on.
+NO_SCHEDULED_QUESTIONNAIRES = {"VOICE_THERAPIST__MEASURES__OFFER": "false"}
 
 
 def pytest_configure(config):
@@ -25,7 +28,7 @@ def pytest_collection_modifyitems(config, items):
 def cfg():
     from voice_therapist.config import load_config
 
-    return load_config(environ={})
+    return load_config(environ=NO_SCHEDULED_QUESTIONNAIRES)
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +53,8 @@ def artifacts():
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("VOICE_THERAPIST_DATA_DIR", str(tmp_path / "data"))
+    for key, value in NO_SCHEDULED_QUESTIONNAIRES.items():
+        monkeypatch.setenv(key, value)
 
 
 

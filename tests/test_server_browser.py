@@ -29,7 +29,7 @@ REPLY_SECONDS = 4.0  # of reply audio received before the session is stopped
 
 
 def seed_history(storage, user: str) -> None:
-    """Three earlier sessions with moods and a coping card, so the page has a chart and a card to show."""
+    """Three earlier sessions with moods, questionnaires and a coping card, so the page has charts and a card to show."""
     for start, end in ((3, 5), (4, 4), (5, 7)):
         session = storage.start_session(user)
         storage.update_session(session, {"topic": "stress at work", "mood_start": str(start),
@@ -39,6 +39,10 @@ def seed_history(storage, user: str) -> None:
         "kind": "coping_card", "modality": "cbt", "situation": "a deadline at work",
         "thought": "I will fail", "adaptive_thought": "I have met hard deadlines before",
         "action": "write the first small step down"})
+    for at, name, score in ((1_700_000_000, "phq9", 14), (1_701_209_600, "phq9", 9), (1_701_209_600, "gad7", 11)):
+        storage.save_artifact(session, user, {"kind": "measure", "measure": name, "title": name.upper(), "at": at,
+                                              "score": score, "max_score": 27 if name == "phq9" else 21,
+                                              "band": "moderate", "status": "complete"})
 
 
 async def talk_in_browser(running, tmp_path, artifacts, without_webrtc: bool, name: str) -> dict:
@@ -78,6 +82,8 @@ async def talk_in_browser(running, tmp_path, artifacts, without_webrtc: bool, na
                 resources: document.querySelector('#resources').innerText,
                 card: document.querySelector('#card').innerText,
                 points: document.querySelectorAll('#mood-chart circle').length,
+                measure_points: [...document.querySelectorAll('#measure-chart circle title')].map(e => e.textContent),
+                measure_lines: document.querySelectorAll('#measure-chart path.phq9').length,
                 events: window.vtDebug.events.map(e => e.type),
             })""") | {"console": console}
         finally:
@@ -112,6 +118,8 @@ async def test_a_browser_talks_and_hears_the_reply(cfg, models, tmp_path, artifa
     assert "988" in page["resources"]  # the en-US crisis line, from the session's locale
     assert "I have met hard deadlines before" in page["card"]
     assert page["points"] == 6  # three sessions, a start and an end mood each
+    assert page["measure_points"] == ["PHQ9: 14 of 27 (moderate)", "PHQ9: 9 of 27 (moderate)", "GAD7: 11 of 21 (moderate)"]
+    assert page["measure_lines"] == 1  # the PHQ-9 trend drawn as a line beside the mood
     door = "talk" if transport == "WebSocket" else "webrtc"
     assert f'voice_therapist_sessions_total{{door="{door}"}} 1.0' in metrics
     (artifacts / f"{name}.txt").write_text(

@@ -30,7 +30,8 @@ def add_storage_commands(sub) -> None:
     consent.add_argument("action", choices=["grant", "revoke"])
     consent.add_argument("--user", required=True)
     consent.add_argument("--clinician", required=True, help="the clinician's id")
-    consent.add_argument("--scopes", default="summaries,moods,safety_plan")
+    consent.add_argument("--scopes", default="summaries,moods,safety_plan",
+                         help="comma-separated: summaries, moods, safety_plan, measures (PHQ-9 and GAD-7 scores)")
 
     log = sub.add_parser("access-log", help="who read a user's data, and when")
     log.add_argument("--user", required=True)

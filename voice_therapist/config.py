@@ -94,6 +94,10 @@ class SessionConfig(_Section):
     history_turns: int = Field(1, ge=0, le=100)
 
 
+class MeasuresConfig(_Section):
+    offer: bool = True  # offer the questionnaires by schedule (protocols/measures/conversation.yaml); asking always works
+
+
 class SafetyConfig(_Section):
     locale: str = ""  # crisis resources (config/crisis_resources.yaml); empty: that file's default
     escalation_url: str = ""  # the human on-call webhook; events queue on disk until it answers
@@ -240,6 +244,7 @@ class Config(_Section):
     tts: TtsConfig = TtsConfig()
     chunker: ChunkerConfig = ChunkerConfig()
     session: SessionConfig = SessionConfig()
+    measures: MeasuresConfig = MeasuresConfig()
     safety: SafetyConfig = SafetyConfig()
     storage: StorageConfig = StorageConfig()
     server: ServerConfig = ServerConfig()

@@ -25,6 +25,7 @@ ENGINE_VALUES = {
     "reflection", "outcome", "distortion_title", "distortion_explanation", "distortion_question",
     "last_topic", "last_modality", "last_card_thought", "last_step", "last_mood", "recurring_themes",
     "helpful_modality", "phrase", "phrase_you", "concern", "concern_you",
+    "last_phq9", "last_gad7",  # the last questionnaire scores (memory/context.py, protocols/measures/)
 }
 # The crisis resources of the user's locale (config/crisis_resources.yaml).
 RESOURCE_VALUES = {"crisis_line", "emergency", "youth_line", "abuse_line"}

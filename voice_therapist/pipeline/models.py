@@ -18,6 +18,7 @@ from ..tts.phrase_cache import PhraseCache
 if TYPE_CHECKING:
     import numpy as np
 
+    from ..measures.definition import Measures
     from ..nlp.distortions import DistortionNamer
     from ..nlp.embedder import SentenceEmbedder
     from ..nlp.router import ModalityRouter
@@ -39,6 +40,7 @@ class Models:
     executor: ThreadPoolExecutor
     phrases: PhraseCache | None = None
     understander: Any = None  # llm.backend openai: the model reads each turn's kind and slots (dialogue/openai_understanding.py)
+    measures: "Measures | None" = None  # PHQ-9, GAD-7 (protocols/measures/); None: never asked
 
     async def run_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
         """CPU-heavy stages run here, off the event loop."""
@@ -80,6 +82,7 @@ class Models:
 
 def load_models(cfg: Config, protocols: Protocols) -> Models:
     from ..asr.whisper import WhisperRecognizer
+    from ..measures.definition import load_measures
     from ..llm.factory import make_chat_model
     from ..nlp.distortions import DistortionNamer
     from ..nlp.embedder import SentenceEmbedder
@@ -106,6 +109,7 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
         executor=ThreadPoolExecutor(max_workers=4, thread_name_prefix="vt-stage"),
         phrases=_phrase_cache(cfg, protocols, tts, embedder.cache.directory) if cfg.tts.phrase_cache else None,
         understander=_understander(cfg),
+        measures=load_measures(),
     )
 
 

@@ -30,6 +30,8 @@ from ..dialogue.engine import EngineState, MemoryContext, Plan, SessionEngine, T
 from ..dialogue.responder import Responder, Sentence
 from ..frames import (ArtifactSaved, Backchannel, ErrorEvent, Escalated, Interrupt, Prosody, ReplyText, Resumed,
                       Routed, SpeechEnded, SpeechStarted, Transcript)
+from ..measures.hook import FOLLOWS, PAUSED, EngineView, MeasureHook, MeasureTurn
+from ..measures.lean import GroundingLean
 from ..nlp.embedder import relevance
 from ..prosody.baseline import Baseline
 from ..prosody.stress import ProsodyTracker
@@ -75,11 +77,14 @@ class VoiceSession:
         self.prosody = ProsodyTracker(Baseline.from_dict(known_voice) if known_voice else None)
         self.safety = safety or SafetyScripts(cfg.safety.locale)
         self.escalations = escalations  # the process's: it delivers and retries, whatever this session does
+        earlier_measures = memory.artifacts(user_id, "measure") if memory and models.measures else []
         self.engine = SessionEngine(
-            models.protocols, models.router, models.distortions,
+            models.protocols, GroundingLean.from_records(models.router, models.measures, earlier_measures),
+            models.distortions,
             memory.memory_context(user_id) if memory else MemoryContext(),
             budget_minutes=cfg.session.budget_minutes, pinned=cfg.session.modality or None,
             resources=self.safety.resources, understander=models.understander)
+        self.measures = self._measure_hook(earlier_measures)  # None: no questionnaires in this process
         self.responder = Responder(models.llm, cfg.llm, cfg.chunker, self._emit,
                                    relevance=functools.partial(models.run_blocking, relevance, models.embedder))
         self.history: list[dict[str, str]] = []
@@ -179,6 +184,8 @@ class VoiceSession:
 
     def _prefill(self) -> None:
         """Evaluate the LLM prompt up to the user's words while they are being spoken."""
+        if self.measures is not None and self.measures.holds_floor:
+            return  # a questionnaire's item is answered: no LLM this turn
         context = self.engine.prompt_context()
         if context is not None and self.responder.asks_llm:  # else no LLM: its CPU goes to recognition
             self._spawn(self.responder.prefill(*context, self._llm_history()))
@@ -299,6 +306,11 @@ class VoiceSession:
         assessment = self.crisis.with_stress(assessment, stress.score)
         record.prosody = (stress, features)
         record.mark("crisis_check")
+        before = _engine_view(self.engine.state)
+        measure = self.measures.read(text, self._last_reply_heard(), before, assessment.session_level) \
+            if self.measures is not None else None
+        if measure is not None and measure.raises:  # a safety item above 0: the person's own answer, the screener asks now
+            assessment = self.crisis.raised_to(assessment, measure.raises, f"measure:{measure.measure}")
         # Only explicit words start the crisis path; a level the learned layers alone raised is asked about first.
         context = TurnContext(elapsed_s=self._elapsed_before_s + record.speech_end_ms / 1000, stress=stress.score,
                               risk_level=assessment.said_level)
@@ -313,8 +325,17 @@ class VoiceSession:
         safety_lines, kind = self._safety_lines(assessment, plan, minor, declined, scripts)
         if safety_lines is not None and kind != "declined" and (minor or not plan.state.crisis_path):
             plan = None  # the protocol pauses on this turn
+        if self.measures is not None:
+            measure = self.measures.settle(
+                measure, before=before, after=_engine_view(plan.state) if plan is not None else None,
+                move_line=plan.move.scripted_line if plan is not None else "",
+                safety_spoke=safety_lines is not None and kind != "declined", session_level=assessment.session_level)
+            if measure is not None and measure.engine == PAUSED:
+                plan = None  # the questionnaire had this turn; the protocol waits where it was
+                if kind == "declined":  # the crisis line offered once, then the questions, not the paused step
+                    safety_lines = [safety_lines[0], *measure.lines]
         return TurnDecision(text, len(carried), assessment, plan, minor,
-                            tuple(safety_lines) if safety_lines is not None else None, kind, scripts)
+                            tuple(safety_lines) if safety_lines is not None else None, kind, scripts, measure)
 
     async def _settle(self, record: TurnRecord) -> TurnDecision | None:
         """Once the endpoint commits the turn, its decision counts: risk, storage, escalation.
@@ -343,6 +364,11 @@ class VoiceSession:
         if decision.safety_lines is not None:
             pieces = [p for line in decision.safety_lines for p in self.responder.scripted_pieces(line)]
             sentences = _scripted(pieces)
+        elif decision.measure is not None and (decision.measure.lines or decision.plan is None):
+            lines = list(decision.measure.lines)
+            if decision.measure.engine == FOLLOWS and decision.plan is not None:
+                lines.append(decision.plan.move.scripted_line)
+            sentences = _scripted([p for line in lines for p in self.responder.scripted_pieces(line)])
         elif decision.plan.scripted:
             sentences = _scripted(self.responder.scripted_pieces(decision.plan.move.scripted_line))
         else:
@@ -400,12 +426,33 @@ class VoiceSession:
             if plan.artifact and self.memory:
                 self._writer.submit(self.memory.save_artifact, self.session_id, self.user_id, plan.artifact)
                 self._emit(ArtifactSaved(kind=plan.artifact["kind"]))
+        if decision.measure is not None:
+            self._apply_measure(decision.measure)
         record.phase, record.modality = state.phase, state.modality or ""
         record.step = plan.move.step if plan is not None else (
             "under_18" if minor else "safety_check" if decision.safety_kind == "check" else "safety")
+        if plan is None and decision.measure is not None and decision.safety_kind in ("", "declined"):
+            record.step = f"measure:{decision.measure.measure}"  # the questionnaire had the turn
         if self.memory:
             self._writer.submit(self.memory.update_session, self.session_id, state.slots, state.modality)
             self._record(record)
+
+    def _apply_measure(self, turn: MeasureTurn) -> None:
+        self.measures.commit(turn)
+        for result in turn.records:
+            if self.memory:
+                self._writer.submit(self.memory.save_artifact, self.session_id, self.user_id, result)
+                self._emit(ArtifactSaved(kind="measure"))
+            self._emit({"type": "Measured", "measure": result["measure"], "status": result["status"],
+                        "score": result.get("score"), "band": result.get("band")})
+
+    def _measure_hook(self, earlier: list[dict]) -> MeasureHook | None:
+        if self.models.measures is None:
+            return None
+        protocols = self.models.protocols
+        return MeasureHook(self.models.measures, earlier, first_step=protocols.frame.opening[0].id,
+                           screener_steps={s.id for s in protocols.safety_plan.steps if s.raises},
+                           offer=self.cfg.measures.offer and self.memory is not None)
 
     def _record(self, record: TurnRecord) -> None:
         """The turn and where the session now stands, so a crash can resume from here."""
@@ -416,7 +463,8 @@ class VoiceSession:
     def _snapshot(self) -> dict:
         return {"engine": asdict(self.engine.state), "crisis": self.crisis.snapshot(), "locale": self.safety.locale,
                 "history": self.history[-2 * RESUME_HISTORY_TURNS:], "turns": self._turns_committed,
-                "minor": self._minor, "elapsed_s": self._elapsed_before_s + self._next_frame_ms / 1000}
+                "minor": self._minor, "elapsed_s": self._elapsed_before_s + self._next_frame_ms / 1000,
+                **({"measures": self.measures.snapshot()} if self.measures is not None else {})}
 
     def _restore(self, snapshot: dict) -> None:
         self.engine.state = EngineState(**snapshot["engine"])
@@ -428,6 +476,8 @@ class VoiceSession:
         self._turns_committed = int(snapshot["turns"])
         self._minor = bool(snapshot["minor"])
         self._elapsed_before_s = float(snapshot["elapsed_s"])
+        if self.measures is not None and "measures" in snapshot:
+            self.measures.restore(snapshot["measures"])
         self._emit(Resumed(session_id=str(self.session_id), turns=self._turns_committed, step=self.engine.state.step))
 
     def _last_reply_heard(self) -> str:
@@ -554,6 +604,10 @@ class VoiceSession:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _engine_view(state: EngineState) -> EngineView:
+    return EngineView(state.phase, state.step, state.crisis_path)
 
 
 async def _scripted(pieces: list[str]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..dialogue.engine import Plan
+from ..measures.hook import MeasureTurn
 from ..safety.detector import Assessment
 from ..safety.responses import SafetyScripts
 
@@ -23,3 +24,4 @@ class TurnDecision:
     safety_lines: tuple[str, ...] | None  # the reviewed safety words for this turn, in order; None if safety is quiet
     safety_kind: str = ""  # "crisis", "check" (a direct question), "declined" (a no to it), or "" when quiet
     scripts: SafetyScripts | None = None  # the crisis lines of the country they are in, from this turn on
+    measure: MeasureTurn | None = None  # what a questionnaire makes of the turn; None when it has no part in it

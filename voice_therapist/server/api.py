@@ -1,4 +1,4 @@
-"""The user's own data for the page: coping cards and moods over sessions, by token only.
+"""The user's own data for the page: coping cards, moods and questionnaire scores over sessions, by token only.
 
 `/api/me/...` reads the token's user. `/api/users/{id}/...` exists for clients that name the
 user; it answers only when the id is the token's own (403 otherwise), so one user's data is
@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from ..measures.trend import measure_trend
 from .admission import Refusal, bearer_token, identify
 from .context import ServerContext
 
@@ -45,6 +46,10 @@ def _moods(ctx: ServerContext, user: str) -> dict:
                          if s["mood_start"] is not None or s["mood_end"] is not None]}
 
 
+def _measures(ctx: ServerContext, user: str) -> dict:
+    return {"measures": measure_trend(ctx.memory.artifacts(user, "measure"))}
+
+
 @router.get("/resources")
 def resources(request: Request) -> dict:
     """The crisis lines for this server's locale: public, so the page shows them before any login."""
@@ -68,6 +73,12 @@ def my_cards(request: Request):
 def my_moods(request: Request):
     user = _user(request)
     return user if isinstance(user, JSONResponse) else _moods(request.app.state.ctx, user)
+
+
+@router.get("/me/measures")
+def my_measures(request: Request):
+    user = _user(request)
+    return user if isinstance(user, JSONResponse) else _measures(request.app.state.ctx, user)
 
 
 @router.get("/users/{user_id}/cards")

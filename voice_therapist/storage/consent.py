@@ -1,6 +1,7 @@
 """Clinician access: only with the user's consent, only to what they consented to, always audited.
 
-A clinician sees summaries, the mood trend and the safety plan, never the transcripts. Every
+A clinician sees summaries, the mood trend, the questionnaire scores (PHQ-9, GAD-7) and the
+safety plan, never the transcripts. Every
 read is written to the audit log, which the user can see in their export and on the page.
 """
 
@@ -11,10 +12,11 @@ import uuid
 
 from sqlalchemy import insert, select, update
 
+from ..measures.trend import measure_trend
 from .store import Storage, UnknownUser
 from .tables import audit_log, consents, escalations
 
-SCOPES = ("summaries", "moods", "safety_plan")
+SCOPES = ("summaries", "moods", "safety_plan", "measures")
 
 
 class AccessDenied(PermissionError):
@@ -73,6 +75,8 @@ def clinician_view(storage: Storage, clinician_id: str, user_id: str) -> dict:
         view["next_steps"] = storage.artifacts(user_id, "next_step")
     if "moods" in scopes:
         view["moods"] = mood_trend(kept)
+    if "measures" in scopes:
+        view["measures"] = measure_trend(storage.artifacts(user_id, "measure"))
     if "safety_plan" in scopes:
         plans = storage.artifacts(user_id, "safety_plan")
         view["safety_plan"] = plans[-1] if plans else None

@@ -6,6 +6,7 @@ import time
 
 from sqlalchemy import delete, select
 
+from ..measures.trend import measure_trend
 from .store import Storage, UnknownUser
 from .tables import artifacts, audit_log, consents, escalations, pin_failures, sessions, turns, users, voice_baselines
 
@@ -23,6 +24,7 @@ def export_user(storage: Storage, user_id: str) -> dict:
         audits = db.execute(select(audit_log).where(audit_log.c.user_id == user_id).order_by(audit_log.c.at)).all()
         alerts = db.execute(select(escalations).where(escalations.c.user_id == user_id)).all()
     kept_sessions = storage.sessions(user_id)
+    kept_artifacts = storage.artifacts(user_id)
     for session in kept_sessions:
         session["turns"] = storage.turns(session["id"])
     return {
@@ -30,7 +32,8 @@ def export_user(storage: Storage, user_id: str) -> dict:
         "exported_at": time.time(),
         "user": {"id": user.id, "created_at": user.created_at},
         "sessions": kept_sessions,
-        "artifacts": storage.artifacts(user_id),
+        "artifacts": kept_artifacts,
+        "measures": measure_trend(kept_artifacts),  # PHQ-9 and GAD-7 over time; each answer is in `artifacts`
         "voice_baseline": storage.voice_baseline(user_id),
         "consents": [{"clinician": storage.label_of(g.clinician_id), "clinician_id": g.clinician_id,
                       "scopes": g.scopes.split(","), "granted_at": g.granted_at, "revoked_at": g.revoked_at}

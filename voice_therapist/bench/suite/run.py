@@ -69,7 +69,9 @@ def run_case(case: Case, out: Path, config: str | None) -> Result:
     with tempfile.TemporaryDirectory() as data:
         track, starts = client_track(case, Path(data))
         write_int16(folder / "client.wav", track)
-        env = {**os.environ, "VOICE_THERAPIST_DATA_DIR": data, "OMP_NUM_THREADS": "1"}
+        # the sessions were written without the scheduled PHQ-9/GAD-7 offer (issue 27)
+        env = {**os.environ, "VOICE_THERAPIST_DATA_DIR": data, "OMP_NUM_THREADS": "1",
+               "VOICE_THERAPIST__MEASURES__OFFER": "false"}
         cmd = [sys.executable, "-m", "voice_therapist", *(["--config", config] if config else []), "session",
                "--input", str(folder / "client.wav"), "--output", str(folder / "assistant.wav"),
                "--events", str(events), "--fast", "--user", f"suite-{case.id}"]

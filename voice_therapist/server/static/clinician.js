@@ -39,9 +39,11 @@
     try {
       const view = await api("/api/clinician/clients/" + encodeURIComponent(id));
       $("client-name").textContent = "Client " + id.slice(0, 8);
-      for (const list of ["summaries", "moods"]) $(list).replaceChildren();
+      for (const list of ["summaries", "moods", "measures"]) $(list).replaceChildren();
       for (const s of view.summaries || []) item($("summaries"), `${new Date(s.started_at * 1000).toLocaleDateString()}: ${s.modality || "—"} — ${s.topic || ""}`);
       for (const m of view.moods || []) item($("moods"), `${new Date(m.started_at * 1000).toLocaleDateString()}: ${m.mood_start ?? "?"} → ${m.mood_end ?? "?"}`);
+      for (const m of view.measures || []) item($("measures"), `${new Date(m.at * 1000).toLocaleDateString()}: ${m.title} ${m.score} of ${m.max_score} (${m.band}${m.prorated ? ", a skipped item counted as the average" : ""})`);
+      if (!view.scopes.includes("measures")) item($("measures"), "Not shared with you.");
       const plan = $("plan");
       plan.replaceChildren();
       for (const [key, value] of Object.entries(view.safety_plan || {})) {

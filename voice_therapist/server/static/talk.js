@@ -325,9 +325,11 @@
   // --- after the session: the latest card and the mood chart ------------------------------
   async function showAfter() {
     try {
-      const [cards, moods] = await Promise.all([api("/api/me/cards"), api("/api/me/moods")]);
+      const [cards, moods, measures] = await Promise.all([api("/api/me/cards"), api("/api/me/moods"),
+                                                          api("/api/me/measures")]);
       renderCard(cards);
       renderMoods(moods.sessions);
+      renderMeasures(measures.measures);
       $("after").hidden = false;
     } catch (err) {
       if (err instanceof AuthError) showLogin(err.message);
@@ -395,6 +397,45 @@
       for (const [i, v] of points) el("circle", { cx: x(i), cy: y(v), r: 4, class: cls }).append(
         Object.assign(document.createElementNS("http://www.w3.org/2000/svg", "title"),
                       { textContent: `${cls === "start" ? "Start" : "End"}: ${v}` }));
+    }
+  }
+
+  // PHQ-9 and GAD-7 over time, each as a share of its own maximum, beside the mood chart.
+  function renderMeasures(measures) {
+    const svg = $("measure-chart");
+    svg.replaceChildren();
+    const W = 400, H = 180, left = 28, right = 12, top = 12, bottom = 26;
+    const times = measures.map((m) => m.at);
+    const t0 = Math.min(...times), t1 = Math.max(...times);
+    const x = (t) => left + (t1 === t0 ? (W - left - right) / 2 : (t - t0) * (W - left - right) / (t1 - t0));
+    const y = (share) => top + (1 - share) * (H - top - bottom);
+    const el = (name, attrs, text) => {
+      const node = document.createElementNS("http://www.w3.org/2000/svg", name);
+      for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+      if (text !== undefined) node.textContent = text;
+      svg.append(node);
+      return node;
+    };
+    for (const share of [0, 0.5, 1]) {
+      el("line", { x1: left, x2: W - right, y1: y(share), y2: y(share), class: "axis" });
+      el("text", { x: left - 6, y: y(share) + 3, "text-anchor": "end" }, share === 1 ? "max" : share ? "" : "0");
+    }
+    if (!measures.length) {
+      el("text", { x: W / 2, y: H / 2, "text-anchor": "middle" }, "No questionnaires yet.");
+      return;
+    }
+    for (const name of ["phq9", "gad7"]) {
+      const points = measures.filter((m) => m.measure === name);
+      if (points.length > 1)
+        el("path", { d: points.map((m, n) => `${n ? "L" : "M"}${x(m.at)},${y(m.score / m.max_score)}`).join(" "), class: name });
+      for (const m of points) el("circle", { cx: x(m.at), cy: y(m.score / m.max_score), r: 4, class: name }).append(
+        Object.assign(document.createElementNS("http://www.w3.org/2000/svg", "title"),
+                      { textContent: `${m.title}: ${m.score} of ${m.max_score} (${m.band})` }));
+    }
+    for (const [t, anchor] of [[t0, "start"], [t1, "end"]]) {
+      const day = new Date(t * 1000);
+      el("text", { x: x(t), y: H - 8, "text-anchor": t1 === t0 ? "middle" : anchor }, `${day.getMonth() + 1}/${day.getDate()}`);
+      if (t1 === t0) break;
     }
   }
 
