@@ -11,7 +11,7 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 
-from .answers import REPEAT, SKIP, UNCLEAR, VALUE, read_answer
+from .answers import REPEAT, UNCLEAR, VALUE, read_answer
 from .definition import Measure, Measures
 from .scoring import score
 
