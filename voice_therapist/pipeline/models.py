@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..nlp.embedder import SentenceEmbedder
     from ..nlp.router import ModalityRouter
     from ..safety.detector import CrisisModels
+    from ..turn.smart_turn import SmartTurn
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ class Models:
     crisis: "CrisisModels"
     executor: ThreadPoolExecutor
     phrases: PhraseCache | None = None
+    smart_turn: "SmartTurn | None" = None  # the end-of-turn audio model (turn.end_of_turn: model)
+    hold_on: tuple[str, ...] = ()  # the reviewed "mm" lines said into a long unfinished pause
 
     async def run_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
         """CPU-heavy stages run here, off the event loop."""
@@ -63,6 +66,10 @@ class Models:
         from ..prosody.features import warm_up as compile_prosody
 
         await self.run_blocking(compile_prosody)  # librosa's numba kernels compile on first use
+        if self.smart_turn is not None:
+            from ..turn.end_of_turn import gather
+
+            await self.run_blocking(gather, self.smart_turn, np.zeros(16000, np.int16), "")
         if self.llm is not None:
             try:
                 async for _ in self.llm.stream([{"role": "system", "content": SYSTEM},
@@ -93,6 +100,7 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
         raise ConfigError(f"session.modality: no protocol named {cfg.session.modality!r}")
     embedder = SentenceEmbedder()
     tts = PiperSynthesizer(cfg.tts)
+    smart_turn, hold_on = _end_of_turn(cfg)
     return Models(
         asr=WhisperRecognizer(cfg.asr),
         tts=tts,
@@ -104,7 +112,19 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
         crisis=load_crisis_models(protocols, embedder),
         executor=ThreadPoolExecutor(max_workers=4, thread_name_prefix="vt-stage"),
         phrases=_phrase_cache(cfg, protocols, tts, embedder.cache.directory) if cfg.tts.phrase_cache else None,
+        smart_turn=smart_turn,
+        hold_on=hold_on,
     )
+
+
+def _end_of_turn(cfg: Config):
+    """Smart Turn and the hold-on lines, when pauses are judged by the model (else nothing)."""
+    if cfg.turn.end_of_turn != "model":
+        return None, ()
+    from ..turn.hold_on import load_hold_on
+    from ..turn.smart_turn import SmartTurn
+
+    return SmartTurn.default(), load_hold_on()
 
 
 def _phrase_cache(cfg: Config, protocols: Protocols, tts, cache_dir) -> PhraseCache:

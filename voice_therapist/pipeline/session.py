@@ -29,8 +29,8 @@ from ..audio.pcm import FRAME_MS
 from ..config import Config
 from ..dialogue.engine import EngineState, MemoryContext, Plan, SessionEngine, TurnContext
 from ..dialogue.responder import Responder, Sentence
-from ..frames import (ArtifactSaved, Backchannel, ErrorEvent, Escalated, Interrupt, Prosody, ReplyText, Resumed,
-                      Routed, SpeechEnded, SpeechStarted, Transcript)
+from ..frames import (ArtifactSaved, Backchannel, ErrorEvent, Escalated, HeldOn, Interrupt, Prosody, ReplyText,
+                      Resumed, Routed, SpeechEnded, SpeechStarted, Transcript)
 from ..nlp.embedder import relevance
 from ..prosody.baseline import Baseline
 from ..prosody.stress import ProsodyTracker
@@ -42,6 +42,8 @@ from ..safety.responses import SafetyScripts
 from ..storage.store import Storage
 from ..turn.backchannel import is_backchannel
 from ..turn.detector import TurnDetector, TurnEvent, TurnSignal
+from ..turn.end_of_turn import gather, judge
+from ..turn.hold_on import HoldOn
 from .models import Models
 from .persistence import OrderedWriter
 from .playback import Playback
@@ -101,6 +103,9 @@ class VoiceSession:
         # transcriber when the final text was not ready yet) lead into the next turn.
         self._carry: list[str | TurnTranscriber] = []
         self._elapsed_before_s = 0.0  # session time spent before a resume
+        self._judging: asyncio.Task | None = None  # the current pause's end-of-turn judgement
+        self._hold_on = HoldOn(models.hold_on) if models.hold_on else None
+        self._hold_on_ready: tuple[int, str, np.ndarray] | None = None  # (pause, line, audio) to say if it lasts
         if resumed:
             self._restore(resumed[1])
 
@@ -112,6 +117,7 @@ class VoiceSession:
         fed = False
         for signal in self.turns.process(pcm, t_ms, assistant_speaking=self.assistant_active):
             fed |= self._on_signal(signal, now)
+        self._say_hold_on_if_due()
         if self.turns.in_turn and self._transcriber is not None:
             if not fed:
                 self._transcriber.feed(pcm)
@@ -140,7 +146,8 @@ class VoiceSession:
         """
         preparing = self._active is not None and not self.playback.speaking and not (
             self._reply_task is None or self._reply_task.done())
-        return preparing or self._checking_barge_in
+        judging = self._judging is not None and not self._judging.done()
+        return preparing or self._checking_barge_in or judging
 
     def _on_signal(self, signal: TurnSignal, now: float) -> bool:
         event = signal.event
@@ -151,6 +158,8 @@ class VoiceSession:
             return True
         elif event is TurnEvent.SPECULATE and self._transcriber is not None:
             self._transcriber.speculate()
+            if self.turns.judging:
+                self._judging = self._spawn(self._judge_pause(self._transcriber, self.turns.pause_number))
             if not self.assistant_active and not self._checking_barge_in:
                 self._pending = self._prepare_reply(self._transcriber, signal.t_ms, now)
         elif event is TurnEvent.RESUMED and self._transcriber is not None:
@@ -204,6 +213,33 @@ class VoiceSession:
             if end_ms <= media_ms:
                 return wall
         return default
+
+    # --- end of turn ---------------------------------------------------------------------
+    async def _judge_pause(self, transcriber: TurnTranscriber, pause: int) -> None:
+        """Is this pause the end of the turn? The words come from the speculative final pass the
+        reply needs anyway, so judging costs the reply no time."""
+        audio = transcriber.audio.copy()
+        text = await transcriber.final()
+        evidence = await self.models.run_blocking(gather, self.models.smart_turn, audio, text)
+        verdict = judge(evidence, self.cfg.turn)
+        self.turns.judge(pause, verdict.silence_ms)
+        wait_ms = self.cfg.turn.backchannel_silence_ms
+        if not verdict.finished and self._hold_on is not None and 0 < wait_ms < verdict.silence_ms:
+            line = self._hold_on.next_line()
+            self._hold_on_ready = (pause, line, await self.models.synthesize(line))
+
+    def _say_hold_on_if_due(self) -> None:
+        """A long pause inside an unfinished turn hears a reviewed "mm", never the next question."""
+        ready = self._hold_on_ready
+        if ready is None or self.turns.pause_ms < self.cfg.turn.backchannel_silence_ms:
+            return
+        self._hold_on_ready = None
+        pause, line, audio = ready
+        if self.turns.in_turn and pause == self.turns.pause_number and not self.assistant_active:
+            self._reply_ids += 1
+            self.playback.enqueue(self._reply_ids, line, audio)
+            self.playback.close_reply(self._reply_ids)
+            self._emit(HeldOn(t_ms=self._next_frame_ms))
 
     # --- barge-in -------------------------------------------------------------------------
     async def _check_barge_in(self, transcriber: TurnTranscriber) -> None:
