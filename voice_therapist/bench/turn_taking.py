@@ -43,8 +43,8 @@ GRID = {  # the settings tried; the curve is over all of them
     "quick_silence_ms": (200, 240, 300),
     "unsure_silence_ms": (500, 700, 1000),
     "max_wait_ms": (1500, 2000, 2500),
-    "finished_above": (0.6, 0.75, 0.9),
-    "probably_above": (0.2, 0.4),
+    "finished_above": (0.2, 0.3, 0.45, 0.6, 0.75, 0.9),
+    "probably_above": (0.0, 0.1, 0.2, 0.4),
     "smart_turn_weight": (0.0, 0.5, 1.0),
     "pitch_weight": (0.0, 0.15, 0.3),
     "words_weight": (0.0, 0.3, 0.6),
@@ -212,8 +212,19 @@ def decisions(models, base: TurnConfig, quick: bool) -> tuple[dict, list[Spoken]
                                         max(s.utterance.pause_s for s in spoken if s.utterance.paused)]}
     result["by_kind_held_out"] = _by_kind(held, base.model_copy(update={**result["chosen"], "end_of_turn": "model"}))
     result["pauses_judged"] = sum(len(p) for _, p in observed)
+    result["observations"] = [_observation(s, p) for s, p in observed]  # any rule can be replayed on these
     result["duration_s"] = round(time.monotonic() - started, 1)
     return result, spoken
+
+
+def _observation(spoken: Spoken, pauses: list[Pause]) -> dict:
+    u = spoken.utterance
+    return {"key": u.key, "kind": u.kind, "pause_s": u.pause_s, "held_out": u.held_out,
+            "pauses": [{"start_ms": p.start_ms, "length_ms": None if p.length_ms == float("inf") else p.length_ms,
+                        "complete_p": round(p.evidence.complete_p, 4), "words": p.evidence.words,
+                        "movement_st": round(p.evidence.ending.movement_st, 2),
+                        "last_run_ms": p.evidence.ending.last_run_ms, "voiced": p.evidence.ending.voiced}
+                       for p in pauses]}
 
 
 def _by_kind(observed: list, cfg: TurnConfig) -> dict:
@@ -289,7 +300,7 @@ async def run_turns(cfg, models, quick: bool) -> dict:
     result, spoken = await models.run_blocking(decisions, models, cfg.turn, quick)
     log.info("bench: turn decisions done (%d utterances, %.0f s)", result["utterances"]["all"], result["duration_s"])
     started = time.monotonic()
-    result["live"] = await live(cfg, models, spoken, result["chosen"], 6 if quick else 24)
+    result["live"] = await live(cfg, models, spoken, result["chosen"], 6 if quick else 18)
     result["live"]["duration_s"] = round(time.monotonic() - started, 1)
     held = result["held_out"]
     result["targets"] = {

@@ -42,7 +42,7 @@ from ..safety.responses import SafetyScripts
 from ..storage.store import Storage
 from ..turn.backchannel import is_backchannel
 from ..turn.detector import TurnDetector, TurnEvent, TurnSignal
-from ..turn.end_of_turn import gather, judge
+from ..turn.end_of_turn import judge, listen, with_words
 from ..turn.hold_on import HoldOn
 from .models import Models
 from .persistence import OrderedWriter
@@ -218,10 +218,10 @@ class VoiceSession:
     async def _judge_pause(self, transcriber: TurnTranscriber, pause: int) -> None:
         """Is this pause the end of the turn? The words come from the speculative final pass the
         reply needs anyway, so judging costs the reply no time."""
-        audio = transcriber.audio.copy()
-        text = await transcriber.final()
-        evidence = await self.models.run_blocking(gather, self.models.smart_turn, audio, text)
-        verdict = judge(evidence, self.cfg.turn)
+        smart_turn = self.models.smart_turn if self.cfg.turn.smart_turn_weight > 0 else None
+        sound, text = await asyncio.gather(  # the sound is read while the words are recognised
+            self.models.run_blocking(listen, smart_turn, transcriber.audio.copy()), transcriber.final())
+        verdict = judge(with_words(sound, text), self.cfg.turn)
         self.turns.judge(pause, verdict.silence_ms)
         wait_ms = self.cfg.turn.backchannel_silence_ms
         if not verdict.finished and self._hold_on is not None and 0 < wait_ms < verdict.silence_ms:

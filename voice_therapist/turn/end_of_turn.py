@@ -53,6 +53,15 @@ def judge(evidence: Evidence, cfg: TurnConfig) -> Verdict:
     return Verdict(cfg.max_wait_ms, False)
 
 
-def gather(smart_turn: SmartTurn, pcm: np.ndarray, text: str) -> Evidence:
+def gather(smart_turn: SmartTurn | None, pcm: np.ndarray, text: str) -> Evidence:
     """The evidence for a pause: `pcm` is the turn's audio up to now (trailing silence included)."""
-    return Evidence(smart_turn.complete_probability(pcm), judge_words(text), ending(pcm))
+    return with_words(listen(smart_turn, pcm), text)
+
+
+def listen(smart_turn: SmartTurn | None, pcm: np.ndarray) -> Evidence:
+    """What the sound says, before the words are in. Without Smart Turn (weight 0) its probability is 0."""
+    return Evidence(smart_turn.complete_probability(pcm) if smart_turn is not None else 0.0, "unknown", ending(pcm))
+
+
+def with_words(sound: Evidence, text: str) -> Evidence:
+    return Evidence(sound.complete_p, judge_words(text), sound.ending)
