@@ -30,6 +30,7 @@ from ..audio.wavfile import read_any
 from ..config import TurnConfig
 from ..turn.detector import TurnDetector, TurnEvent
 from ..turn.end_of_turn import Evidence, gather, judge
+from ..turn.pitch_cue import Ending
 from .paused_turns import Utterance, utterances
 from .single import by_reply_source
 from .stats import spread
@@ -225,6 +226,23 @@ def _observation(spoken: Spoken, pauses: list[Pause]) -> dict:
                         "movement_st": round(p.evidence.ending.movement_st, 2),
                         "last_run_ms": p.evidence.ending.last_run_ms, "voiced": p.evidence.ending.voiced}
                        for p in pauses]}
+
+
+def rescore(saved: dict, base: TurnConfig) -> dict:
+    """The sweep again over a run's saved observations: no speech, no models, seconds not minutes."""
+    observed = []
+    for o in saved["observations"]:
+        u = Utterance(o["key"], "", ("",) if o["kind"] == "finished" else ("", ""), o["kind"], o["pause_s"], "", 0,
+                      o["held_out"])
+        pauses = [Pause(p["start_ms"], float("inf") if p["length_ms"] is None else p["length_ms"],
+                        Evidence(p["complete_p"], p["words"], Ending(p["movement_st"], p["last_run_ms"], p["voiced"])))
+                  for p in o["pauses"]]
+        observed.append((Spoken(u, np.zeros(0, np.int16), 0.0, None), pauses))
+    tune = [x for x in observed if not x[0].utterance.held_out]
+    held = [x for x in observed if x[0].utterance.held_out]
+    result = sweep(tune, held, base)
+    result["by_kind_held_out"] = _by_kind(held, base.model_copy(update={**result["chosen"], "end_of_turn": "model"}))
+    return result
 
 
 def _by_kind(observed: list, cfg: TurnConfig) -> dict:

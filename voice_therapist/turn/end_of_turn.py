@@ -39,7 +39,8 @@ def score(evidence: Evidence, cfg: TurnConfig) -> float:
     """Higher is more surely finished: Smart Turn's probability, a falling pitch, finished words."""
     fall = float(np.clip(-evidence.ending.movement_st / PITCH_SPAN_ST, -1.0, 1.0)) if evidence.ending.voiced else 0.0
     words = cfg.words_weight if evidence.words == "finished" else 0.0
-    return cfg.smart_turn_weight * evidence.complete_p + cfg.pitch_weight * fall + words
+    # Rounded: 0.3 + 0.15 must reach a 0.45 threshold, which binary floats alone miss.
+    return round(cfg.smart_turn_weight * evidence.complete_p + cfg.pitch_weight * fall + words, 6)
 
 
 def judge(evidence: Evidence, cfg: TurnConfig) -> Verdict:
