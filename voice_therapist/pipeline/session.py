@@ -377,6 +377,8 @@ class VoiceSession:
             sentences = _scripted(self.responder.scripted_pieces(decision.plan.move.scripted_line))
         else:
             plan = decision.plan
+            if self.turns.judging:  # a judged pause may last 2 s: the LLM's first-sentence budget starts with the wait
+                await record.committed.wait()
             sentences = self.responder.reply(plan.move, plan.goal, plan.example, self._llm_history(), decision.text,
                                              on_first_token=lambda: record.mark("llm_first_token"))
         async for sentence in sentences:
