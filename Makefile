@@ -28,3 +28,8 @@ train-crisis: install
 
 clean:
 	rm -rf .venv .venv-vllm .cache/vllm demo-output test-artifacts
+
+# Only turn taking: cut-offs inside pauses and end-of-turn latency (docs/turn-taking.md), ~15 min.
+.PHONY: bench-turns
+bench-turns: install
+	.venv/bin/voice-therapist bench --turns --json bench-output/bench.json

@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure voice-to-voice latency, a naive pipeline, concurrency and memory")
     bench.add_argument("--json", default="bench-output/bench.json", help="where the results go (a .md table beside it)")
     bench.add_argument("--quick", action="store_true", help="fewer turns and sessions, for a smoke run")
+    bench.add_argument("--turns", action="store_true",
+                       help="only the turn-taking benchmark: cut-offs in pauses and end-of-turn latency")
 
     sub.add_parser("pin-hash", help="print the hash of a phone PIN for sip.callers (the PIN is read from stdin)")
     add_storage_commands(sub)

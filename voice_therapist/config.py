@@ -43,11 +43,28 @@ class TurnConfig(_Section):
     max_turn_seconds: float = Field(30, gt=1, le=300)
     barge_in_min_speech_ms: int = Field(600, ge=20, le=5000)
     echo_correlation: float = Field(0.75, gt=0, lt=1)
+    # "silence": the turn ends after endpoint_silence_ms, whatever was said. "model": each pause
+    # is judged on the words, the pitch and Smart Turn (turn/end_of_turn.py). A bare TurnConfig
+    # (a detector on its own) keeps the silence rule; config/default.yaml turns the model on.
+    end_of_turn: Literal["silence", "model"] = "silence"
+    quick_silence_ms: int = Field(240, ge=20, le=5000)  # a surely finished turn ends after this
+    unsure_silence_ms: int = Field(700, ge=20, le=5000)  # a probably finished one after this
+    max_wait_ms: int = Field(2000, ge=100, le=10000)  # an unfinished one waits this long, then is answered
+    finished_above: float = Field(0.75, ge=0, le=2)  # evidence score for "surely finished"
+    probably_above: float = Field(0.4, ge=0, le=2)  # evidence score for "probably finished"
+    smart_turn_weight: float = Field(1.0, ge=0, le=1)  # how much Smart Turn's probability counts
+    pitch_weight: float = Field(0.15, ge=0, le=1)  # how much a falling (or rising) ending moves the score
+    words_weight: float = Field(0.2, ge=0, le=1)  # how much a finished sentence in the words adds
+    backchannel_silence_ms: int = Field(1200, ge=0, le=10000)  # an unfinished pause this long hears "mm"; 0: never
 
     @model_validator(mode="after")
     def _speculation_before_endpoint(self) -> "TurnConfig":
         if self.speculative_silence_ms > self.endpoint_silence_ms:
             raise ValueError("speculative_silence_ms must not exceed endpoint_silence_ms")
+        if not self.speculative_silence_ms <= self.quick_silence_ms <= self.unsure_silence_ms <= self.max_wait_ms:
+            raise ValueError("need speculative_silence_ms <= quick_silence_ms <= unsure_silence_ms <= max_wait_ms")
+        if self.probably_above > self.finished_above:
+            raise ValueError("probably_above must not exceed finished_above")
         return self
 
 

@@ -79,6 +79,11 @@ class Backchannel(Frame):
 
 
 @dataclass(frozen=True)
+class HeldOn(Frame):
+    t_ms: float  # the assistant said a reviewed "mm" into a long pause of an unfinished turn
+
+
+@dataclass(frozen=True)
 class Resumed(Frame):
     session_id: str  # a session cut off by a crash or a dropped call goes on where it stood
     turns: int

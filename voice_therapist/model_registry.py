@@ -28,6 +28,7 @@ class ModelEntry:
     size_bytes: int
     sha256: str  # of the file, or of the main file for a folder (see check_file)
     check_file: str = ""
+    license: str = ""  # the model's own licence, as its authors give it
 
     def location(self) -> Path:
         spec = importlib.util.find_spec(self.module)

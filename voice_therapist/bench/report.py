@@ -50,6 +50,11 @@ def markdown(results: dict) -> str:
               "| part | median | p95 | max |", "|---|---|---|---|"]
     for part, s in single["parts"].items():
         lines.append(f"| {PART_NAMES.get(part, part)} | {s['median_ms']:.0f} | {s['p95_ms']:.0f} | {s['max_ms']:.0f} |")
+    sources = single.get("by_reply_source") or {}
+    if sources:
+        lines += ["", "First audio by who worded the reply: " + "; ".join(
+            f"{src} {100 * v['share']:.0f}% of turns, median {_fmt(v['median_ms'], 'ms')}, p95 {_fmt(v['p95_ms'], 'ms')}"
+            for src, v in sources.items())]
     naive = results["naive"]
     if "routing" not in single["parts"]:
         routing = naive["stages"]["routing_ms"]

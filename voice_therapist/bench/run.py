@@ -29,6 +29,8 @@ from .report import markdown
 from .single import measure_single, single_summary
 from .stats import spread
 from .targets import judge
+from .turn_report import turns_markdown
+from .turn_taking import run_turns
 from .voices import speak_all
 
 log = logging.getLogger(__name__)
@@ -58,8 +60,16 @@ QUICK = BenchPlan(quick=True, conversations=CONVERSATIONS[:2], turns_per_convers
 
 
 async def run_bench(args, cfg, models) -> int:
-    results = await run_plan(cfg, models, QUICK if args.quick else FULL, Path(args.json))
-    print(markdown(results))
+    json_path = Path(args.json)
+    if not getattr(args, "turns", False):
+        results = await run_plan(cfg, models, QUICK if args.quick else FULL, json_path)
+        print(markdown(results))
+    turns = await run_turns(cfg, models, args.quick)
+    turns_path = json_path.with_name("turns.json")
+    turns_path.parent.mkdir(parents=True, exist_ok=True)
+    turns_path.write_text(json.dumps(turns, indent=1), encoding="utf-8")
+    turns_path.with_suffix(".md").write_text(turns_markdown(turns), encoding="utf-8")
+    print(turns_markdown(turns))
     return 0
 
 

@@ -111,6 +111,7 @@ def single_summary(turns: list[dict], conversations) -> dict:
         "parts": summarize(turns),  # ms after the end of speech at which each milestone was reached
         "parts_order": list(LATENCY_PARTS),
         "word_error_rate": wer,
+        "by_reply_source": by_reply_source(turns),
         "turns": [{"conversation": t["conversation"], "index": t["index"], "words": len(t["user_text"].split()),
                    "reply_source": t["reply_source"], "interrupted": t["interrupted"], "latency_ms": t["latency_ms"]}
                   for t in turns],
@@ -126,3 +127,13 @@ def _wer(turns: list[dict], conversations) -> float | None:
             refs += texts
             heard += got
     return round(word_error_rate(refs, heard), 3) if refs else None
+
+
+def by_reply_source(turns: list[dict]) -> dict:
+    """Scripted replies start from cached audio; LLM-worded ones wait for tokens: each is reported apart."""
+    groups: dict[str, list[float]] = {}
+    for t in turns:
+        if "first_audio_out" in t["latency_ms"]:
+            groups.setdefault(t["reply_source"], []).append(t["latency_ms"]["first_audio_out"])
+    n = sum(len(v) for v in groups.values())
+    return {src: {"share": round(len(v) / n, 3), **spread(v)} for src, v in sorted(groups.items())}

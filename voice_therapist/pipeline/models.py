@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..nlp.embedder import SentenceEmbedder
     from ..nlp.router import ModalityRouter
     from ..safety.detector import CrisisModels
+    from ..turn.smart_turn import SmartTurn
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ class Models:
     phrases: PhraseCache | None = None
     understander: Any = None  # llm.backend openai: the model reads each turn's kind and slots (dialogue/openai_understanding.py)
     measures: "Measures | None" = None  # PHQ-9, GAD-7 (protocols/measures/); None: never asked
+    smart_turn: "SmartTurn | None" = None  # the end-of-turn audio model (turn.end_of_turn: model)
+    hold_on: tuple[str, ...] = ()  # the reviewed "mm" lines said into a long unfinished pause
 
     async def run_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
         """CPU-heavy stages run here, off the event loop."""
@@ -66,6 +69,10 @@ class Models:
         from ..prosody.features import warm_up as compile_prosody
 
         await self.run_blocking(compile_prosody)  # librosa's numba kernels compile on first use
+        if self.smart_turn is not None:
+            from ..turn.end_of_turn import gather
+
+            await self.run_blocking(gather, self.smart_turn, np.zeros(16000, np.int16), "")
         if self.llm is not None:
             try:
                 async for _ in self.llm.stream([{"role": "system", "content": SYSTEM},
@@ -97,6 +104,7 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
         raise ConfigError(f"session.modality: no protocol named {cfg.session.modality!r}")
     embedder = SentenceEmbedder()
     tts = PiperSynthesizer(cfg.tts)
+    smart_turn, hold_on = _end_of_turn(cfg)
     return Models(
         asr=WhisperRecognizer(cfg.asr),
         tts=tts,
@@ -110,6 +118,8 @@ def load_models(cfg: Config, protocols: Protocols) -> Models:
         phrases=_phrase_cache(cfg, protocols, tts, embedder.cache.directory) if cfg.tts.phrase_cache else None,
         understander=_understander(cfg),
         measures=load_measures(),
+        smart_turn=smart_turn,
+        hold_on=hold_on,
     )
 
 
@@ -119,6 +129,16 @@ def _understander(cfg: Config):
     from ..dialogue.openai_understanding import OpenAIUnderstander
 
     return OpenAIUnderstander(cfg.llm)
+
+
+def _end_of_turn(cfg: Config):
+    """Smart Turn and the hold-on lines, when pauses are judged by the model (else nothing)."""
+    if cfg.turn.end_of_turn != "model":
+        return None, ()
+    from ..turn.hold_on import load_hold_on
+    from ..turn.smart_turn import SmartTurn
+
+    return SmartTurn.default(), load_hold_on()
 
 
 def _phrase_cache(cfg: Config, protocols: Protocols, tts, cache_dir) -> PhraseCache:

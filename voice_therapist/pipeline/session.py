@@ -28,8 +28,8 @@ from ..audio.pcm import FRAME_MS
 from ..config import Config
 from ..dialogue.engine import EngineState, MemoryContext, Plan, SessionEngine, TurnContext
 from ..dialogue.responder import Responder, Sentence
-from ..frames import (ArtifactSaved, Backchannel, ErrorEvent, Escalated, Interrupt, Prosody, ReplyText, Resumed,
-                      Routed, SpeechEnded, SpeechStarted, Transcript)
+from ..frames import (ArtifactSaved, Backchannel, ErrorEvent, Escalated, HeldOn, Interrupt, Prosody, ReplyText,
+                      Resumed, Routed, SpeechEnded, SpeechStarted, Transcript)
 from ..measures.hook import FOLLOWS, PAUSED, EngineView, MeasureHook, MeasureTurn
 from ..measures.lean import GroundingLean
 from ..nlp.embedder import relevance
@@ -46,6 +46,8 @@ from ..safety.risk_answers import asked_level, risk_answer
 from ..storage.store import Storage
 from ..turn.backchannel import is_backchannel
 from ..turn.detector import TurnDetector, TurnEvent, TurnSignal
+from ..turn.end_of_turn import judge, listen, with_words
+from ..turn.hold_on import HoldOn
 from .models import Models
 from .persistence import OrderedWriter
 from .playback import Playback
@@ -108,6 +110,9 @@ class VoiceSession:
         # transcriber when the final text was not ready yet) lead into the next turn.
         self._carry: list[str | TurnTranscriber] = []
         self._elapsed_before_s = 0.0  # session time spent before a resume
+        self._judging: asyncio.Task | None = None  # the current pause's end-of-turn judgement
+        self._hold_on = HoldOn(models.hold_on) if models.hold_on else None
+        self._hold_on_ready: tuple[int, str, np.ndarray] | None = None  # (pause, line, audio) to say if it lasts
         if resumed:
             self._restore(resumed[1])
 
@@ -119,6 +124,7 @@ class VoiceSession:
         fed = False
         for signal in self.turns.process(pcm, t_ms, assistant_speaking=self.assistant_active):
             fed |= self._on_signal(signal, now)
+        self._say_hold_on_if_due()
         if self.turns.in_turn and self._transcriber is not None:
             if not fed:
                 self._transcriber.feed(pcm)
@@ -147,7 +153,8 @@ class VoiceSession:
         """
         preparing = self._active is not None and not self.playback.speaking and not (
             self._reply_task is None or self._reply_task.done())
-        return preparing or self._checking_barge_in
+        judging = self._judging is not None and not self._judging.done()
+        return preparing or self._checking_barge_in or judging
 
     def _on_signal(self, signal: TurnSignal, now: float) -> bool:
         event = signal.event
@@ -158,6 +165,8 @@ class VoiceSession:
             return True
         elif event is TurnEvent.SPECULATE and self._transcriber is not None:
             self._transcriber.speculate()
+            if self.turns.judging:
+                self._judging = self._spawn(self._judge_pause(self._transcriber, self.turns.pause_number))
             if not self.assistant_active and not self._checking_barge_in:
                 self._pending = self._prepare_reply(self._transcriber, signal.t_ms, now)
         elif event is TurnEvent.RESUMED and self._transcriber is not None:
@@ -213,6 +222,33 @@ class VoiceSession:
             if end_ms <= media_ms:
                 return wall
         return default
+
+    # --- end of turn ---------------------------------------------------------------------
+    async def _judge_pause(self, transcriber: TurnTranscriber, pause: int) -> None:
+        """Is this pause the end of the turn? The words come from the speculative final pass the
+        reply needs anyway, so judging costs the reply no time."""
+        smart_turn = self.models.smart_turn if self.cfg.turn.smart_turn_weight > 0 else None
+        sound, text = await asyncio.gather(  # the sound is read while the words are recognised
+            self.models.run_blocking(listen, smart_turn, transcriber.audio.copy()), transcriber.final())
+        verdict = judge(with_words(sound, text), self.cfg.turn)
+        self.turns.judge(pause, verdict.silence_ms)
+        wait_ms = self.cfg.turn.backchannel_silence_ms
+        if not verdict.finished and self._hold_on is not None and 0 < wait_ms < verdict.silence_ms:
+            line = self._hold_on.next_line()
+            self._hold_on_ready = (pause, line, await self.models.synthesize(line))
+
+    def _say_hold_on_if_due(self) -> None:
+        """A long pause inside an unfinished turn hears a reviewed "mm", never the next question."""
+        ready = self._hold_on_ready
+        if ready is None or self.turns.pause_ms < self.cfg.turn.backchannel_silence_ms:
+            return
+        self._hold_on_ready = None
+        pause, line, audio = ready
+        if self.turns.in_turn and pause == self.turns.pause_number and not self.assistant_active:
+            self._reply_ids += 1
+            self.playback.enqueue(self._reply_ids, line, audio)
+            self.playback.close_reply(self._reply_ids)
+            self._emit(HeldOn(t_ms=self._next_frame_ms))
 
     # --- barge-in -------------------------------------------------------------------------
     async def _check_barge_in(self, transcriber: TurnTranscriber) -> None:
@@ -373,6 +409,8 @@ class VoiceSession:
             sentences = _scripted(self.responder.scripted_pieces(decision.plan.move.scripted_line))
         else:
             plan = decision.plan
+            if self.turns.judging:  # a judged pause may last 2 s: the LLM's first-sentence budget starts with the wait
+                await record.committed.wait()
             sentences = self.responder.reply(plan.move, plan.goal, plan.example, self._llm_history(), decision.text,
                                              on_first_token=lambda: record.mark("llm_first_token"))
         async for sentence in sentences:

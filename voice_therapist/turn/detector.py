@@ -49,11 +49,30 @@ class TurnDetector:
         self._speculating = False
         self._turn_start_ms = 0.0
         self._now_end_ms = 0.0
+        # With the end-of-turn model, each pause waits for its judgement (turn/end_of_turn.py).
+        self.judging = cfg.end_of_turn == "model"
+        self.pause_number = 0  # counts SPECULATE signals: a judgement names the pause it is for
+        self._judged_ms: float | None = None
 
     @property
     def pause_ms(self) -> float:
         """Silence so far inside the current turn; a pause is a good place to commit text."""
         return self._now_end_ms - self._last_voiced_end_ms if self.in_turn else 0.0
+
+    @property
+    def judged(self) -> bool:
+        """The current pause has its judgement (always so under the silence rule)."""
+        return not self.judging or self._judged_ms is not None
+
+    def judge(self, pause_number: int, silence_ms: float) -> None:
+        """The silence that ends pause `pause_number`; ignored once speech resumed after it."""
+        if self.in_turn and self._speculating and pause_number == self.pause_number:
+            self._judged_ms = silence_ms
+
+    def _endpoint_ms(self) -> float:
+        if not self.judging:
+            return self.cfg.endpoint_silence_ms
+        return self._judged_ms if self._judged_ms is not None else self.cfg.max_wait_ms
 
     def _is_speech(self, pcm: np.ndarray, assistant_speaking: bool) -> bool:
         self.echo.heard(pcm)
@@ -95,15 +114,18 @@ class TurnDetector:
             self._last_voiced_end_ms = end_ms
             if self._speculating:
                 self._speculating = False
+                self._judged_ms = None
                 return [TurnSignal(TurnEvent.RESUMED, end_ms)]
             if end_ms - self._turn_start_ms >= self.cfg.max_turn_seconds * 1000:
                 return self._end()
             return []
         silence = end_ms - self._last_voiced_end_ms
-        if silence >= self.cfg.endpoint_silence_ms:
+        if silence >= self._endpoint_ms():
             return self._end()
         if silence >= self.cfg.speculative_silence_ms and not self._speculating:
             self._speculating = True
+            self.pause_number += 1
+            self._judged_ms = None
             return [TurnSignal(TurnEvent.SPECULATE, self._last_voiced_end_ms)]
         return []
 
@@ -115,5 +137,6 @@ class TurnDetector:
     def _end(self) -> list[TurnSignal]:
         self.in_turn = False
         self._speculating = False
+        self._judged_ms = None
         self._recent.clear()  # the next turn's window starts empty
         return [TurnSignal(TurnEvent.SPEECH_ENDED, self._last_voiced_end_ms)]
