@@ -43,8 +43,8 @@ async def test_user_talking_over_a_reply_stops_it_and_is_answered(cfg, scripted_
     first, second = turns
     assert first["interrupted"] and not second["interrupted"]
 
-    # The history keeps only what was heard: a non-empty prefix of the (long) welcome.
-    welcome = session.models.protocols.frame.opening[0].lines[0]
+    # The history keeps only what was heard: a non-empty prefix of the (long) welcome, greeting and limits first.
+    welcome = next(e for e in events if e["type"] == "Move")["scripted_line"]
     heard = first["assistant_text"].split()
     assert 0 < len(heard) < len(welcome.split()) - 5
     assert welcome.split()[:len(heard) - 1] == heard[:-1]
