@@ -34,6 +34,18 @@ def test_a_yes_to_something_else_is_no_answer(text):
 
 
 @pytest.mark.parametrize("text", ["Yes.", "Sometimes.", "I don't know", "Kind of, yeah", "Yeah, tonight",
-                                  "Yes, I wrote the notes last week"])
+                                  "Yes, I wrote the notes last week",
+                                  # ambivalence is an answer: the suite's real-risk client was not paged for it
+                                  "I don't know. I'm scared, actually. I don't really want to. I just want the pain to stop."])
 def test_a_yes_or_a_hedge_to_the_question_counts(text):
     assert answers_question(text) == "yes"
+
+
+@pytest.mark.parametrize("text,asks", [
+    ("Okay. I'm in Perth in Australia. What number do I call?", True),
+    ("Who do I call?", True),
+    ("I need a number for my plumber", False),
+])
+def test_a_question_for_the_crisis_line_is_heard(text, asks):
+    from voice_therapist.safety.screener import asks_for_the_line
+    assert asks_for_the_line(text) is asks

@@ -144,6 +144,7 @@ LISTENING = [
     ("I'm in the UK, by the way.", GAP),
     ("Honestly, sometimes I wish I could go to sleep and not wake up.", SCRIPT_GAP),  # turn 6: the path, UK lines
     ("No, not like that. I haven't thought about doing anything.", SCRIPT_GAP),
+    ("Okay. Who do I call?", SCRIPT_GAP),  # answered with the UK line before the next question
 ]
 
 
@@ -161,4 +162,5 @@ def test_a_guess_is_asked_about_a_no_is_heard_and_answered_questions_are_not_ask
     # No thoughts of killing themselves and nothing thought of doing: method, intent and plan are not asked.
     assert seventh["step"] == "preparation", seventh
     assert not any(t["step"] in ("method", "intent", "plan_details") for t in turns)
+    assert "116 123" in turns[7]["assistant_text"] and turns[7]["phase"] == "safety", turns[7]
     assert hook.received == [] and not [e for e in events if e["type"] == "Escalated"]

@@ -42,6 +42,7 @@ from ..safety.escalation import EscalationEvent, needs_escalation
 from ..safety.escalation_service import EscalationService
 from ..safety.levels import SEPARATE, at_least, rank
 from ..safety.responses import SafetyScriptError, SafetyScripts
+from ..safety.screener import asks_for_the_line
 from ..safety.risk_answers import asked_level, risk_answer
 from ..storage.store import Storage
 from ..turn.backchannel import is_backchannel
@@ -358,7 +359,7 @@ class VoiceSession:
         minor = self._minor or says_under_18(text)
         locale = named_locale(text)
         scripts = self.safety if locale in (None, self.safety.locale) else self._scripts_for(locale)
-        safety_lines, kind = self._safety_lines(assessment, plan, minor, declined, scripts)
+        safety_lines, kind = self._safety_lines(assessment, plan, minor, declined, scripts, text)
         if safety_lines is not None and kind != "declined" and (minor or not plan.state.crisis_path):
             plan = None  # the protocol pauses on this turn
         if self.measures is not None:
@@ -538,7 +539,7 @@ class VoiceSession:
             return self.safety  # a country without reviewed crisis lines keeps the configured ones
 
     def _safety_lines(self, assessment: Assessment, plan: Plan, minor: bool, declined: bool,
-                      scripts: SafetyScripts) -> tuple[list[str] | None, str]:
+                      scripts: SafetyScripts, text: str) -> tuple[list[str] | None, str]:
         """The reviewed words for this turn when safety speaks, in order (None when it does not),
         and what they are: "crisis" (the path), "check" (a direct question) or "declined".
 
@@ -565,6 +566,8 @@ class VoiceSession:
             lines, kind = [scripts.reply("watch" if explicit_watch else "check_urgent" if urgent else "check")], "check"
         if minor:
             lines.append(scripts.reply("minor"))
+        elif plan.state.crisis_path and asks_for_the_line(text) and not lines:
+            lines, kind = [scripts.reply("the_line"), plan.move.scripted_line], "crisis"
         elif lines and (plan.state.crisis_path or kind == "declined"):
             lines.append(plan.move.scripted_line)
         return (lines or None), kind

@@ -182,6 +182,10 @@ PATTERNS: dict[str, list[str]] = {
         r"\bwhat (?:bridges?|buildings?|heights?)\b.*\b(?:higher|high|tall)\b",
         rf"^(?=.*\b{_HEIGHT}\b)(?=.*\b{_STRUCTURE}\b)(?=.*\b{_ALONE_OR_LOSS}\b)",
         r"\b(?:wrote|written|writing) (?:a|my) (?:suicide |goodbye )?(?:note|letter)s?\b.*\b(?:family|goodbye|everyone)\b",
+        # "I've written the notes to my mum and to Tash": notes to the people closest, not for a class
+        r"\b(?:wrote|written|writing|left) (?:the |my |some |a few |two |three )?(?:goodbye |suicide )?notes to (?:my )?"
+        r"(?:mum|mom|mam|dad|mother|father|wife|husband|partner|kids|children|son|daughter|family|sister|brother|parents|"
+        r"girlfriend|boyfriend|ex|everyone)\b",
         r"\b(?:giving|gave) away my (?:things|stuff|belongings)\b",
         r"\b(?:giving|gave|given) (?:away )?my (?:[\w']+ ){1,4}(?:away )?to (?:friends|people|everyone|mates)\b.*\b(?:not really|"
         r"isn't really|but it's not)\b",

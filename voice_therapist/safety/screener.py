@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .risk_answers import AFFIRMATION, risk_answer
+from .risk_answers import risk_answer
 
 # The screener's questions, as the safety plan's slots name them, in the order they are asked.
 QUESTIONS = ("thoughts", "method", "intent", "plan_details", "preparation")
@@ -37,8 +37,13 @@ _COVERS = [
 ]
 _THOUGHTS_DENIED = re.compile(rf"\b{_NEG} (?:really |ever )?(?:had |have |having |been having )?(?:any )?(?:thoughts? (?:of|about) "
                               rf"(?:killing|suicide|hurting|ending)|(?:want|wanted) to (?:kill|die|end)|suicidal)\b")
-# Words that keep a yes on the question: without any of these, a yes that goes on about
-# something else ("yeah, I can save the number") answers something else.
+# A yes that goes on about one of these, with no risk words, answers something else: the crisis
+# line, a coping step, a pet, study ("yeah, I can save the number", "my cat keeps me going").
+_ELSEWHERE = re.compile(
+    r"\b(?:the number|numbers?|save|saved|phone|write|writing|down|worries|worry|cat|dog|pets?|keeps? me going|"
+    r"revis\w*|exams?|organic|chemistry|homework|study\w*|music|walk|shower|tea|call (?:her|him|them|my)|"
+    r"text (?:her|him|them|my)|try that|give (?:it|that) a go)\b")
+# Words that keep a yes on the question, whatever else is said.
 _ON_TOPIC = re.compile(
     r"\b(?:kill\w*|die|dying|dead|suicid\w*|hurt\w*|harm\w*|end (?:it|my life|things)|do it|doing it|how|when|where|"
     r"plan\w*(?!\s+(?:for|with|about)\b)|thought|thoughts|thinking|intend\w*|mean to|going to|gonna|prepar\w*|tried|"
@@ -46,7 +51,6 @@ _ON_TOPIC = re.compile(
     r"notes?|letters?|gave away|giving away|pills|tablets|meds|overdose|rope|hang\w*|gun|knife|blade|razor|jump\w*|bridge|"
     r"cliff|roof|train|tracks|drown\w*|exhaust|tonight|tomorrow|this week|next week|soon|weekend|sometimes|often|"
     r"lately|a lot|every day|every night|most days|some days|at night|once|twice|before)\b")
-_FILLER = re.compile(r"\b(?:honestly|well|um+|uh+|er+m?|so|oh|i mean|i'?m|to be honest|really|just)\b")
 
 
 def _clean(text: str) -> str:
@@ -58,15 +62,9 @@ def answers_question(text: str) -> str | None:
     answer something else (then nothing is filled and nothing is raised)."""
     said = risk_answer(text)
     lowered = _clean(text)
-    if said == "yes" and not _hedge_only(lowered) and not _ON_TOPIC.search(lowered):
-        return None
+    if said == "yes" and _ELSEWHERE.search(lowered) and not _ON_TOPIC.search(lowered):
+        return None  # an ambivalent "I don't know, I'm scared" stays a yes: only talk of something else is not
     return said
-
-
-def _hedge_only(lowered: str) -> bool:
-    """"Aye.", "Kind of, yeah", "I don't know": nothing but the yes or the hedge."""
-    rest = _FILLER.sub(" ", AFFIRMATION.sub(" ", lowered))
-    return not re.search(r"[a-z]", rest)
 
 
 def covered(asked: str, text: str) -> dict[str, str]:
@@ -94,3 +92,14 @@ def _taken_back(lowered: str, pattern: re.Pattern) -> bool:
     match = pattern.search(lowered)
     rest = lowered[match.end():]
     return bool(re.search(r"\bbut\b", rest)) and bool(_ON_TOPIC.search(rest.split("but", 1)[1]))
+
+
+# "What number do I call?" on the crisis path is answered before the next question, never passed over.
+_ASKS_FOR_THE_LINE = re.compile(
+    r"\b(?:what|which)(?:'s| is)? (?:the )?(?:number|line|hotline|helpline)\b|\b(?:what|which) (?:number|line) (?:do|can|should) "
+    r"i\b|\bwho (?:do|can|should) i (?:call|ring|phone|text)\b|\bwhere (?:do|can|should) i (?:call|ring|go)\b|"
+    r"\bhow do i (?:call|reach|get hold of) (?:them|someone|the line)\b")
+
+
+def asks_for_the_line(text: str) -> bool:
+    return bool(_ASKS_FOR_THE_LINE.search(_clean(text)))
