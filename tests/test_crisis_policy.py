@@ -53,3 +53,14 @@ def test_an_answer_in_words_of_its_own_is_taken_at_its_own_level(models):
     detector.asked_directly("active")  # a guess the gentle question asked about
     answer = detector.assess("Honestly, sometimes I wish I could go to sleep and not wake up.", SCRIPTS.reply("check"))
     assert answer.said_level == "passive"  # what they said, not the guess
+
+
+def test_a_no_to_acting_after_a_wish_owns_the_wish(models):
+    detector = CrisisDetector(models.crisis)
+    detector.commit(detector.assess("Some mornings I think it would be easier, I've had a good long life."))
+    detector.asked_directly("passive")
+    answer = detector.assess("No, goodness, no, I'd never do anything. I haven't got any plan.", SCRIPTS.reply("check"))
+    assert answer.said_level == "passive" and answer.said_raised  # the path, with acting already denied
+    plain = CrisisDetector(models.crisis)
+    plain.asked_directly("passive")
+    assert plain.assess("No, nothing like that, I'm safe.", SCRIPTS.reply("check")).said_level == "none"

@@ -49,3 +49,13 @@ def test_a_yes_or_a_hedge_to_the_question_counts(text):
 def test_a_question_for_the_crisis_line_is_heard(text, asks):
     from voice_therapist.safety.screener import asks_for_the_line
     assert asks_for_the_line(text) is asks
+
+
+@pytest.mark.parametrize("text,only_acting", [
+    ("No, goodness no, I'd never do anything. I haven't got any plan.", True),
+    ("No, nothing like that, I'm safe.", False),
+    ("No, not really.", False),
+])
+def test_a_no_about_acting_is_told_from_a_no_to_the_thought(text, only_acting):
+    from voice_therapist.safety.screener import denies_only_acting
+    assert denies_only_acting(text) is only_acting

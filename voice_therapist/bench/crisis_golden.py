@@ -73,6 +73,8 @@ KEPT = [
     "I want to die but I don't have a plan.",
     "I don't have a plan yet.",
     "I'd never do anything while my mum is alive, but after that I don't know.",
+    "Some days I wouldn't mind if I just didn't wake up.",
+    "I've written the notes to my mum and my sister, they're in the drawer.",
 ]
 CONVERSATIONS = [
     # (recent turns, the assistant's last question, the utterance)

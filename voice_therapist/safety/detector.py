@@ -24,6 +24,7 @@ from .combine import WORDS
 from .conversation import ConversationState
 from .evidence import Evidence
 from .exemplar_file import load_crisis_exemplars
+from .screener import denies_only_acting
 from .levels import LEVELS, SEPARATE, at_least, rank
 from .linear_classifier import LinearCrisisModel, training_digest
 from .ngram_classifier import NgramNaiveBayes
@@ -150,6 +151,9 @@ class CrisisDetector:
         confirmed = ([Evidence("answer", self.state.checked, 1.0, "yes to the direct question about what was heard")]
                      if self.state.checked and at_least(self.state.checked, "plan") and answered_yes and not own_words
                      else [])
+        if self.state.checked and not confirmed and denies_only_acting(text):
+            # "No, goodness, I'd never do anything, I haven't got a plan": the thought is owned, acting is denied.
+            confirmed = [Evidence("answer", "passive", 1.0, "acting denied, not the thought, to the direct question")]
         said = max([*(c.level for c in decision.counted if c.evidence.layer in WORDS and c.level in LEVELS),
                     *(e.level for e in context if e.level in LEVELS), *([build_up.level] if build_up else []),
                     *(e.level for e in confirmed)], key=rank, default="none")

@@ -393,6 +393,9 @@ PATTERNS: dict[str, list[str]] = {
         r"\bsomething (?:will|would|to) happen to me\b",
         r"\bwish(?:ing)? (?:i'?d|i would|i could|i might|that i'?d) (?:[\w']+ ){0,5}(?:die|dead|not exist|disappear|not wake)\b",
         r"\b(?:rather|prefer to) (?:be dead|not be alive|not exist|be in the ground)\b",
+        # "I wouldn't mind if I just didn't wake up"
+        r"\b(?:wouldn'?t|would not|won'?t|don'?t) mind if i (?:just |simply |never |quietly )?(?:didn'?t|did not|never|don'?t) "
+        r"(?:wake up|woke up|make it|come back)\b|\b(?:wouldn'?t|would not|don'?t) mind (?:dying|not waking up|if i died)\b",
         r"\b(?:should have|could have|had) taken me instead\b",
         r"\bhope (?:the \w+ (?:goes down|crashes)|i (?:die|don't make it|get hit))\b",
         r"\b(?:wish|wished|wishing|want|wanted|wanting) (?:i was|i were|to be) dead\b",

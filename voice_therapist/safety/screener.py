@@ -103,3 +103,13 @@ _ASKS_FOR_THE_LINE = re.compile(
 
 def asks_for_the_line(text: str) -> bool:
     return bool(_ASKS_FOR_THE_LINE.search(_clean(text)))
+
+
+def denies_only_acting(text: str) -> bool:
+    """A no that denies a plan, a method or acting, not the thoughts: said to "has anything like that
+    been on your mind?" after a wish not to wake up, it owns the wish."""
+    lowered = _clean(text)
+    specific = re.sub(r"\bnothing like that\b", " ", lowered)  # a plain no to the question, not about acting
+    acting = any(pattern.search(specific) for _, pattern in _COVERS)
+    return risk_answer(text) == "no" and acting and not _THOUGHTS_DENIED.search(lowered) and not re.search(
+        r"^\W*(?:no|nope|nah)\W+(?:not (?:like that|really|at all)|nothing like that|never)\W*$", lowered)
