@@ -68,7 +68,7 @@ def test_passive_ideation_at_turn_six_of_cbt_switches_to_the_screener_and_a_save
     (artifacts / "safety_session_events.jsonl").write_text("\n".join(json.dumps(e) for e in events))
     turns = [e for e in events if e["type"] == "turn"]
     assert [t["step"] for t in turns[:5]] == ["welcome", "topic", "automatic_thought", "name_distortion",
-                                              "test_thought"]
+                                              "evidence_for"]  # CBT's test step is now three
     sixth = turns[5]
     assert sixth["risk"] == "passive" and sixth["step"] == "thoughts", sixth
     assert "988" in sixth["assistant_text"] and "thoughts of killing yourself" in sixth["assistant_text"]
