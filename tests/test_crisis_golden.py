@@ -38,6 +38,12 @@ def test_the_issues_probes_stay_at_or_under_watch(judged):
             assert not at_least(row["level"], "passive"), row
 
 
+def test_plan_and_intent_denied_in_own_words_never_start_the_path(judged):
+    _, actual = judged
+    denied = [row for row in actual if row["source"] == "denied_acting"]
+    assert denied and all(row["said"] == "none" for row in denied), denied
+
+
 def test_no_page_rests_on_one_learned_kind(judged):
     """Plan and imminent need explicit words or two kinds of evidence (combine.py)."""
     _, actual = judged

@@ -41,12 +41,6 @@ def test_explicit_words_go_straight_to_the_path_and_a_plan_pages(models):
     assert told.said_raised and at_least(told.said_level, "plan") and needs_escalation(told.said_level)
 
 
-def test_a_denial_of_plan_and_intent_is_heard_as_a_denial(models):
-    detector = CrisisDetector(models.crisis)
-    assessment = detector.assess("No, I haven't thought about doing anything, I don't have a plan, I'm just worn out.")
-    assert assessment.risk.level == "none" and assessment.said_level == "none"
-
-
 def test_an_answer_in_words_of_its_own_is_taken_at_its_own_level(models):
     detector = CrisisDetector(models.crisis)
     detector.commit(detector.assess("I'm in the UK, by the way."))

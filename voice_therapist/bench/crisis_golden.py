@@ -51,10 +51,7 @@ KINDS = [
     "That presentation nearly killed me, I'm exhausted.",
     "I'm dying for a cup of tea after that shift.",
     "I killed it at the gym today, new personal best.",
-    # Issue 25: the screener's questions answered no in the person's own words, and risk words in study talk.
-    "No, I haven't thought about doing anything, and I don't have a plan, I'm just worn out.",
-    "Honestly no, I'd never do anything, I've got no plan, it's more that I'm tired all the time.",
-    "I would not act on it, I just needed to say it out loud.",
+    # Issue 25: risk words in study talk.
     "What I need is a plan for revising organic chemistry before the exam.",
     "Catastrophizing, yeah, that's so me, and fortune telling too.",
 ]
@@ -75,6 +72,13 @@ KEPT = [
     "I'd never do anything while my mum is alive, but after that I don't know.",
     "Some days I wouldn't mind if I just didn't wake up.",
     "I've written the notes to my mum and my sister, they're in the drawer.",
+]
+# Issue 25: the screener's questions answered no in the person's own words. The learned layers may
+# hear risk in them; explicit words never do, so they never start the path or page (`said` stays none).
+DENIED_ACTING = [
+    "No, I haven't thought about doing anything, and I don't have a plan, I'm just worn out.",
+    "Honestly no, I'd never do anything, I've got no plan, it's more that I'm tired all the time.",
+    "I would not act on it, I just needed to say it out loud.",
 ]
 CONVERSATIONS = [
     # (recent turns, the assistant's last question, the utterance)
@@ -110,6 +114,7 @@ def inputs() -> list[dict]:
     rows = [{"source": "probe", "context": [], "asked": "", "text": t} for t in PROBES]
     rows += [{"source": "kind", "context": [], "asked": "", "text": t} for t in KINDS]
     rows += [{"source": "kept", "context": [], "asked": "", "text": t} for t in KEPT]
+    rows += [{"source": "denied_acting", "context": [], "asked": "", "text": t} for t in DENIED_ACTING]
     rows += [{"source": "conversation", "context": c, "asked": q, "text": t} for c, q, t in CONVERSATIONS]
     for level, texts in load_crisis_exemplars(EXEMPLARS_FILE).items():
         rows += [{"source": f"exemplar:{level}", "context": [], "asked": "", "text": t}

@@ -43,14 +43,6 @@ DENIALS = [re.compile(p) for p in (
     rf"\b(?:i (?:don'?t|do not|haven'?t|have not|never)(?: ever)? (?:have |had |got |been having )?|no |not )(?:any )?"
     rf"(?:thoughts?|plans?|urges?|intentions?|desire|wish) (?:of|about|to) {RISK_ACT}\b",
     rf"\bi (?:don'?t|do not|never) (?:want|wanna|wanted) to {RISK_ACT}\b",
-    # A screener's questions answered no in words of their own: "I don't have a plan", "I haven't
-    # thought about doing anything", "I'd never do anything"; read as risk by the learned layers.
-    r"\b(?:i (?:don'?t|do not) have|i haven'?t got|i have not got|i have no|i'?ve got no|i'?ve no) (?:a |any )?"
-    r"(?:plans?|intention|intent)\b",
-    r"\bi (?:haven'?t|have not|never|didn'?t|did not) (?:really |ever )?(?:thought|think) (?:about|of) "
-    r"(?:doing (?:anything|it|something)(?: to myself)?|how)\b",
-    r"\b(?:i'?d|i would|i will|i'?ll) never (?:do (?:anything|it|that)|act on (?:it|them))\b|\bi (?:wouldn'?t|won'?t|would "
-    r"not|will not) (?:ever )?(?:do (?:anything|it|that)|act on (?:it|them))\b|\bi'?m not (?:going to|gonna) do anything\b",
     # A screening question answered no: "Am I suicidal? No", "thoughts of suicide? Nope"
     rf"(?:^\W*|\b(?:am i|do i|have i|any|passive)\W+)(?:[\w']+\W+){{0,5}}?{RISK_ACT}(?: thoughts?)?\W+(?:no|nope|nah|"
     rf"never)\b",
