@@ -6,7 +6,9 @@ from pathlib import Path
 
 import yaml
 
-HOLD_ON_FILE = Path(__file__).resolve().parent.parent.parent / "protocols" / "turn" / "hold_on.yaml"
+from ..resources import data_path
+
+HOLD_ON_FILE = data_path("protocols", "turn", "hold_on.yaml")
 MAX_WORDS = 4  # longer would talk over someone who is about to go on
 
 
