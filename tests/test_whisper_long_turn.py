@@ -17,3 +17,4 @@ LONG_TURN = ("Dead tired, to be honest. I've been up till two every night watchi
 def test_the_words_after_the_first_sentence_are_heard(cfg):
     text = WhisperRecognizer(cfg.asr).transcribe(trim(espeak(LONG_TURN, voice="en-gb+f3", speed=160)))
     assert "videos" in text and "working" in text, text
+

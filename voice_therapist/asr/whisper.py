@@ -25,6 +25,7 @@ HOP = 160  # samples per log-mel frame
 MAX_PROMPT_TOKENS = 100
 NO_SPEECH_THRESHOLD = 0.6
 TOKENS_PER_SECOND = 8  # generous upper bound for speech, against runaway repetition
+MAX_TOKENS = 448  # Whisper's decoder context
 # tiny.en sometimes ends after the first sentence of a long turn ("Dead tired, to be honest." and 6 s
 # more dropped); speech runs at 2-3 words a second, so fewer than one a second means words were lost.
 MIN_WORDS_PER_SECOND = 1.0
@@ -55,11 +56,13 @@ class WhisperRecognizer:
         features = self._whisper.feature_extractor(padded, padding=0, chunk_length=window)
         features = features[:, : window * SAMPLE_RATE // HOP]
         encoded = self._whisper.model.encode(ctranslate2.StorageView.from_array(features[None]), to_cpu=False)
+        prompt_tokens = self._prompt_tokens(prompt)
         result = self._whisper.model.generate(
             encoded,
-            [self._prompt_tokens(prompt)],
+            [prompt_tokens],
             beam_size=self._cfg.beam_size,
-            max_length=min(440, 10 + int(TOKENS_PER_SECOND * audio.size / SAMPLE_RATE)),
+            # The length counts the prompt too: a long committed text before a short tail left it at 0 or below.
+            max_length=min(MAX_TOKENS, len(prompt_tokens) + 10 + int(TOKENS_PER_SECOND * audio.size / SAMPLE_RATE)),
             suppress_blank=True,
             suppress_tokens=self._suppress,
             return_no_speech_prob=True,
