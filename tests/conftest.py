@@ -12,10 +12,16 @@ NO_SCHEDULED_QUESTIONNAIRES = {"VOICE_THERAPIST__MEASURES__OFFER": "false"}
 def pytest_configure(config):
     # Registered here, not in pyproject.toml, whose hash keys scripts/setup.sh's venv.
     config.addinivalue_line("markers", "vllm: needs a real vLLM server; run by scripts/vllm_stage.sh")
+    config.addinivalue_line("markers", "cluster: the many-worker load test behind Kamailio and nginx")
 
 
 def pytest_collection_modifyitems(config, items):
     """The vLLM tests run in their own stage (scripts/vllm_stage.sh), which sets VOICE_THERAPIST_VLLM_STAGE."""
+    if not config.getoption("--cluster"):
+        skip = pytest.mark.skip(reason="the cluster load test runs alone: scripts/cluster_test.sh")
+        for item in items:
+            if "cluster" in item.keywords:
+                item.add_marker(skip)
     if os.environ.get("VOICE_THERAPIST_VLLM_STAGE") == "1":
         return
     left_out = [item for item in items if item.get_closest_marker("vllm")]
@@ -95,16 +101,3 @@ def postgres():
 
 def pytest_addoption(parser):
     parser.addoption("--cluster", action="store_true", help="run the cluster load test (scripts/cluster_test.sh)")
-
-
-def pytest_collection_modifyitems(config, items):
-    if config.getoption("--cluster"):
-        return
-    skip = pytest.mark.skip(reason="the cluster load test runs alone: scripts/cluster_test.sh")
-    for item in items:
-        if "cluster" in item.keywords:
-            item.add_marker(skip)
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "cluster: the many-worker load test behind Kamailio and nginx")

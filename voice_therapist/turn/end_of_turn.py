@@ -51,9 +51,9 @@ def judge(evidence: Evidence, cfg: TurnConfig) -> Verdict:
         return Verdict(cfg.quick_silence_ms, True)
     if s >= cfg.probably_above:
         return Verdict(cfg.unsure_silence_ms, True)
-    # The longest wait; an "mm" only when something heard more coming: a low score from missing evidence
-    # ("Mm" after a finished sentence whose pitch did not fall, on an 8 kHz line) is no reason to hum.
-    heard_more = cfg.smart_turn_weight > 0 and evidence.complete_p < 0.5
+    # The longest wait; no "mm" after words that read as a finished sentence unless the audio model heard
+    # more coming (a finished sentence whose pitch was unread on an 8 kHz line heard "Mm" before its reply).
+    heard_more = evidence.words != "finished" or (cfg.smart_turn_weight > 0 and evidence.complete_p < 0.5)
     return Verdict(cfg.max_wait_ms, not heard_more)
 
 
